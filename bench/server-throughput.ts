@@ -1,0 +1,85 @@
+// npm run bench:server — draw throughput of Draw64 with full telemetry, with OTEL_SDK_DISABLED=true,
+// and of a bare node:http handler, measured side by side: rounds alternate between the three
+// servers so that a noisy neighbour hurts all of them alike. Prints req/s and the two ratios.
+import { spawn } from 'node:child_process'
+import autocannon from 'autocannon'
+import { startDraw64, type Draw64Process } from '../scripts/draw64-process.ts'
+import { freePort } from '../scripts/free-port.ts'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+
+// A short stroke: ten pixels, as a pointer move on the board sends.
+const body = JSON.stringify({
+  command: { command_type: 'draw', values: Array.from({ length: 10 }, (_, n) => [n, n, 200, 30, 30]) },
+})
+
+interface Target {
+  name: string
+  url: string
+  stop: () => Promise<void>
+  rates: number[]
+}
+
+async function bareServer(): Promise<Target> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' })
+  const url = `http://127.0.0.1:${port}/api/images/bench`
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await fetch(url, { method: 'PUT', body })
+      break
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  return { name: 'bare node:http', url, rates: [], stop: async () => void child.kill() }
+}
+
+async function draw64(name: string, env: Record<string, string>): Promise<Target> {
+  const server: Draw64Process = await startDraw64({ env, captureOutput: false })
+  await fetch(`${server.baseUrl}/api/images/bench`, { method: 'POST' })
+  return { name, url: `${server.baseUrl}/api/images/bench`, rates: [], stop: server.stop }
+}
+
+async function measure(target: Target, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url: target.url,
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    duration: seconds,
+  })
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${target.name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`)
+  }
+  return result.requests.average
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+const targets = [
+  await draw64('Draw64, telemetry on', {}),
+  await draw64('Draw64, OTEL_SDK_DISABLED=true', { OTEL_SDK_DISABLED: 'true' }),
+  await bareServer(),
+]
+try {
+  for (const target of targets) await measure(target, 2) // warm-up: JIT, SQLite page cache
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const target of targets) {
+      const rate = await measure(target, SECONDS)
+      target.rates.push(rate)
+      console.log(`round ${round}  ${target.name.padEnd(32)} ${rate.toFixed(0).padStart(7)} req/s`)
+    }
+  }
+} finally {
+  await Promise.all(targets.map((target) => target.stop()))
+}
+
+const [on, off, bare] = targets.map((target) => median(target.rates))
+console.log(`\nmedian of ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections, PUT of a 10-pixel draw`)
+for (const target of targets) console.log(`  ${target.name.padEnd(32)} ${median(target.rates).toFixed(0).padStart(7)} req/s`)
+console.log(`  telemetry on / off:  ${(on / off).toFixed(2)}  (goal ≥ 0.90)`)
+console.log(`  Draw64 on / bare:    ${(on / bare).toFixed(2)}  (goal ≥ 0.50)`)

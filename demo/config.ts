@@ -1,0 +1,47 @@
+// The one place that knows ports, addresses and paths. Everything binds to loopback unless
+// the operator opts in to serving the LAN (DRAW64_LAN=1, or `npm run dev -- --lan`).
+
+export interface Draw64Config {
+  host: string
+  port: number
+  metricsHost: string
+  metricsPort: number
+  dataDir: string
+  synchronous: 'normal' | 'full'
+}
+
+export const DEFAULT_PORTS = { slides: 3030, api: 8064, metrics: 9464 } as const
+
+const LOOPBACK = '127.0.0.1'
+const ALL_INTERFACES = '0.0.0.0'
+
+export function lanEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.DRAW64_LAN === '1' || env.DRAW64_LAN === 'true'
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    throw new Error(`${name} must be a port number (0–65535), got "${value}"`)
+  }
+  return parsed
+}
+
+function synchronous(value: string | undefined): 'normal' | 'full' {
+  if (value === undefined || value === '' || value.toLowerCase() === 'normal') return 'normal'
+  if (value.toLowerCase() === 'full') return 'full'
+  throw new Error(`DRAW64_SQLITE_SYNCHRONOUS must be "normal" or "full", got "${value}"`)
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Draw64Config {
+  const defaultHost = lanEnabled(env) ? ALL_INTERFACES : LOOPBACK
+  return {
+    host: env.DRAW64_HOST || defaultHost,
+    port: port(env.DRAW64_PORT, DEFAULT_PORTS.api, 'DRAW64_PORT'),
+    metricsHost: env.OTEL_EXPORTER_PROMETHEUS_HOST || defaultHost,
+    metricsPort: port(env.OTEL_EXPORTER_PROMETHEUS_PORT, DEFAULT_PORTS.metrics, 'OTEL_EXPORTER_PROMETHEUS_PORT'),
+    dataDir: env.DRAW64_DATA_DIR || 'data',
+    synchronous: synchronous(env.DRAW64_SQLITE_SYNCHRONOUS),
+  }
+}

@@ -1,0 +1,15 @@
+// What can go wrong in the domain, independent of HTTP; the HTTP layer maps each to a status.
+
+export class ImageNotFoundError extends Error {
+  constructor(readonly imageId: string) {
+    super(`image "${imageId}" does not exist`)
+    this.name = 'ImageNotFoundError'
+  }
+}
+
+export class ImageConflictError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ImageConflictError'
+  }
+}

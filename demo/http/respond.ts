@@ -1,0 +1,32 @@
+// One error shape for the whole API: {"error": "what is wrong"} with the right status.
+import type { ServerResponse } from 'node:http'
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+    this.name = 'HttpError'
+  }
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
+  response.end(text)
+}
+
+export function sendError(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(response, status, { error: message }, headers)
+}
+
+export function sendBytes(response: ServerResponse, contentType: string, bytes: Uint8Array, headers: Record<string, string> = {}): void {
+  response.writeHead(200, { 'content-type': contentType, 'content-length': bytes.byteLength, ...headers })
+  response.end(bytes)
+}

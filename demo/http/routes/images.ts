@@ -1,0 +1,69 @@
+// The image API of DESIGN.md: list, create, read (metadata, raw pixels, PNG), command, delete.
+import { PNG } from 'pngjs'
+import { CANVAS_SIZE } from '../../domain/canvas.ts'
+import type { ImageService } from '../../image-service.ts'
+import { readJsonBody } from '../body.ts'
+import { sendBytes, sendJson } from '../respond.ts'
+import type { Route } from '../router.ts'
+import { parseCommandBody, parseImageId } from '../validation.ts'
+import { withSpan } from '../../with-span.ts'
+
+function encodePng(rgb: Uint8Array): Buffer {
+  const png = new PNG({ width: CANVAS_SIZE, height: CANVAS_SIZE, colorType: 2, inputHasAlpha: false })
+  png.data = Buffer.from(rgb)
+  return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false })
+}
+
+export function imageRoutes(images: ImageService): Route[] {
+  return [
+    { method: 'GET', pattern: '/api/images', handler: ({ response }) => sendJson(response, 200, { images: images.list() }) },
+    {
+      method: 'POST',
+      pattern: '/api/images',
+      handler: ({ response }) => sendJson(response, 201, { image: images.create() }),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/images/:id.png',
+      handler: ({ response, params }) => {
+        const pixels = images.pixels(parseImageId(params.id))
+        sendBytes(response, 'image/png', encodePng(pixels), { 'cache-control': 'no-store' })
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/images/:id/pixels',
+      handler: ({ response, params }) => {
+        const pixels = images.pixels(parseImageId(params.id))
+        sendBytes(response, 'application/octet-stream', pixels, { 'cache-control': 'no-store' })
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/images/:id',
+      handler: ({ response, params }) => sendJson(response, 200, { image: images.get(parseImageId(params.id)) }),
+    },
+    {
+      method: 'POST',
+      pattern: '/api/images/:id',
+      handler: ({ response, params }) => sendJson(response, 201, { image: images.create(parseImageId(params.id)) }),
+    },
+    {
+      method: 'PUT',
+      pattern: '/api/images/:id',
+      handler: async ({ request, response, params }) => {
+        const id = parseImageId(params.id)
+        const command = await withSpan('validate command', {}, async () => parseCommandBody(await readJsonBody(request)))
+        sendJson(response, 200, { image: images.apply(id, command) })
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/api/images/:id',
+      handler: ({ response, params }) => {
+        images.remove(parseImageId(params.id))
+        response.writeHead(204).end()
+      },
+    },
+  ]
+}

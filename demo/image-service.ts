@@ -1,0 +1,103 @@
+// The use cases of Draw64, between the HTTP edge and the storage: each one a transaction on
+// the store, then an event to the connected clients. The manual spans of the talk live here.
+import { applyCommand, blankPixels, type Command } from './domain/canvas.ts'
+import { ImageConflictError, ImageNotFoundError } from './domain/errors.ts'
+import type { EventPublisher } from './domain/events.ts'
+import { MAX_IMAGES, type ImageMeta } from './domain/image.ts'
+import { randomImageId } from './domain/image-id.ts'
+import { commandsApplied, pixelsDrawn } from './instruments.ts'
+import { logger } from './logger.ts'
+import type { ImageStore } from './storage/image-store.ts'
+import { withSpan } from './with-span.ts'
+
+export interface Statistics {
+  imagesCreated: number
+  imagesDeleted: number
+  activeImages: number
+  updatesPerImage: Record<string, number>
+  connectedUsers: number
+}
+
+const now = () => new Date().toISOString()
+const ID_ATTEMPTS = 20
+
+export function createImageService(store: ImageStore, events: EventPublisher) {
+  function mustExist<T>(id: string, value: T | undefined): T {
+    if (value === undefined) throw new ImageNotFoundError(id)
+    return value
+  }
+
+  function broadcast(event: Parameters<EventPublisher['publish']>[0]): void {
+    withSpan(`broadcast ${event.type}`, { 'draw64.event.type': event.type }, (span) => {
+      span.setAttribute('draw64.sse.recipients', events.publish(event))
+    })
+  }
+
+  function create(requestedId?: string): ImageMeta {
+    const image = store.transaction(() => {
+      if (store.count() >= MAX_IMAGES) throw new ImageConflictError(`the board is full: at most ${MAX_IMAGES} images`)
+      const id = requestedId ?? freshId()
+      if (store.get(id)) throw new ImageConflictError(`image "${id}" already exists`)
+      return store.insert(id, blankPixels(), now())
+    })
+    logger.info({ imageId: image.id }, 'image created')
+    broadcast({ type: 'image_created', data: { image } })
+    return image
+  }
+
+  function freshId(): string {
+    for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+      const id = randomImageId()
+      if (!store.get(id)) return id
+    }
+    throw new ImageConflictError('could not find a free image id, try again')
+  }
+
+  function apply(id: string, command: Command): ImageMeta {
+    const attributes = { 'draw64.image.id': id, 'draw64.command.type': command.command_type }
+    const image = withSpan('apply command', attributes, (span) => {
+      const { updated, painted } = store.transaction(() => {
+        const { image: before, pixels } = mustExist(id, store.load(id))
+        const painted = applyCommand(pixels, command)
+        const updated = withSpan('persist image', { 'draw64.image.id': id }, () => store.writePixels(before, pixels, now()))
+        return { updated, painted }
+      })
+      // Counted once committed: a rolled-back command painted nothing.
+      span.setAttribute('draw64.pixels.count', painted)
+      pixelsDrawn.add(painted)
+      commandsApplied.add(1, { 'draw64.command.type': command.command_type })
+      return updated
+    })
+    logger.info({ imageId: id, commandType: command.command_type }, `${command.command_type} applied to ${id}`)
+    broadcast({ type: 'image_updated', data: { id, command } })
+    return image
+  }
+
+  function remove(id: string): void {
+    if (!store.transaction(() => store.delete(id))) throw new ImageNotFoundError(id)
+    logger.info({ imageId: id }, 'image deleted')
+    broadcast({ type: 'image_deleted', data: { id } })
+  }
+
+  function statistics(): Statistics {
+    const images = store.list()
+    return {
+      ...store.counters(),
+      activeImages: images.length,
+      updatesPerImage: Object.fromEntries(images.map((image) => [image.id, image.updateCount])),
+      connectedUsers: events.clientCount,
+    }
+  }
+
+  return {
+    list: () => store.list(),
+    get: (id: string) => mustExist(id, store.get(id)),
+    pixels: (id: string) => mustExist(id, store.load(id)).pixels,
+    create,
+    apply,
+    remove,
+    statistics,
+  }
+}
+
+export type ImageService = ReturnType<typeof createImageService>

@@ -1,0 +1,42 @@
+// Starts Draw64: database, event stream, routes, HTTP server. Telemetry is set up before this
+// file runs, by demo/telemetry.ts (see the "demo" script in package.json).
+import type { AddressInfo } from 'node:net'
+import { loadConfig } from './config.ts'
+import { createEventStream } from './http/event-stream.ts'
+import { imageRoutes } from './http/routes/images.ts'
+import { operationRoutes } from './http/routes/operations.ts'
+import { webRoutes } from './http/routes/web.ts'
+import { createHttpServer } from './http/server.ts'
+import { createImageService } from './image-service.ts'
+import { observeActiveImages } from './instruments.ts'
+import { logger } from './logger.ts'
+import { openDatabase } from './storage/database.ts'
+import { createImageStore } from './storage/image-store.ts'
+
+const config = loadConfig()
+const store = createImageStore(openDatabase(config.dataDir, config.synchronous))
+const events = createEventStream()
+const images = createImageService(store, events)
+observeActiveImages(() => store.countUntraced())
+
+const server = createHttpServer([...webRoutes(), ...imageRoutes(images), ...operationRoutes(images, store, events)])
+
+server.listen(config.port, config.host, () => {
+  const { port } = server.address() as AddressInfo
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host
+  logger.info(
+    { url: `http://${shownHost}:${port}`, metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` },
+    `Draw64 listening on http://${shownHost}:${port}`,
+  )
+})
+
+function shutdown(signal: string): void {
+  logger.info(`${signal} received, closing`)
+  events.close()
+  server.close(() => store.close())
+  server.closeAllConnections()
+  // Should anything hold the loop open, leave anyway.
+  setTimeout(() => process.exit(0), 3000).unref()
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))

@@ -1,0 +1,72 @@
+// The OpenTelemetry bootstrap, loaded before the app (`node --import ./demo/telemetry.ts`),
+// as in OpenTelemetry JS's getting-started: everything about the SDK lives here, and the app
+// only asks the API for tracers and meters. OTEL_SDK_DISABLED=true turns all of it off.
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { register } from 'node:module'
+import type { IncomingMessage } from 'node:http'
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus'
+import { HostMetrics } from '@opentelemetry/host-metrics'
+import { getBooleanFromEnv } from '@opentelemetry/core'
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino'
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node'
+import { resourceFromAttributes } from '@opentelemetry/resources'
+import { AggregationType } from '@opentelemetry/sdk-metrics'
+import { NodeSDK } from '@opentelemetry/sdk-node'
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
+import { loadConfig } from './config.ts'
+import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
+import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
+
+const config = loadConfig()
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+
+// Requests that would make the slides watch themselves: polling, health, the event stream.
+const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico']
+const isUntraced = (request: IncomingMessage) => UNTRACED_PATHS.some((path) => request.url?.startsWith(path))
+
+// Draws take well under 5 ms: finer buckets than the semantic conventions' default ones,
+// so that p50/p95/p99 computed from the buckets mean something.
+const HTTP_DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+function startTelemetry(): void {
+  // ESM imports bypass require(): this hook lets the instrumentations patch pino and node:http.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url)
+
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'draw64',
+      [ATTR_SERVICE_VERSION]: version,
+      'service.instance.id': randomUUID(),
+    }),
+    spanProcessors: [new BufferSpanProcessor(), ...spanProcessorsFromEnv()],
+    logRecordProcessors: [new BufferLogRecordProcessor(), ...logRecordProcessorsFromEnv()],
+    metricReaders: [
+      new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort }),
+      ...metricReadersFromEnv(),
+    ],
+    views: [
+      {
+        instrumentName: 'http.server.request.duration',
+        aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: HTTP_DURATION_BUCKETS } },
+      },
+    ],
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntraced }),
+      new PinoInstrumentation(),
+      new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 }),
+    ],
+  })
+
+  sdk.start()
+  new HostMetrics({ name: 'draw64', metricGroups: ['process.cpu', 'process.memory', 'system.cpu', 'system.memory'] }).start()
+
+  // Flushes exporters and closes the /metrics server; the app closes its own server and database.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void sdk.shutdown())
+  }
+}
+
+// The baseline for measuring overhead: no SDK, no hook, no /metrics server.
+if (!getBooleanFromEnv('OTEL_SDK_DISABLED')) startTelemetry()

@@ -1,0 +1,92 @@
+// The standard OTEL_* exporter variables, read as the SDK reads them, but *added* to the
+// buffers the slides poll (NodeSDK ignores these variables once processors are given to it).
+// Draw64's defaults: traces and logs stay in-process ("none"), metrics go to Prometheus.
+import { diag } from '@opentelemetry/api'
+import { getNumberFromEnv, getStringFromEnv, getStringListFromEnv } from '@opentelemetry/core'
+import { OTLPLogExporter as OTLPLogExporterJson } from '@opentelemetry/exporter-logs-otlp-http'
+import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter-logs-otlp-proto'
+import { OTLPMetricExporter as OTLPMetricExporterJson } from '@opentelemetry/exporter-metrics-otlp-http'
+import { OTLPMetricExporter as OTLPMetricExporterProto } from '@opentelemetry/exporter-metrics-otlp-proto'
+import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as OTLPTraceExporterProto } from '@opentelemetry/exporter-trace-otlp-proto'
+import {
+  BatchLogRecordProcessor,
+  ConsoleLogRecordExporter,
+  SimpleLogRecordProcessor,
+  type LogRecordProcessor,
+} from '@opentelemetry/sdk-logs'
+import {
+  ConsoleMetricExporter,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics'
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace'
+
+type Signal = 'TRACES' | 'METRICS' | 'LOGS'
+
+function exporterNames(signal: Signal): string[] {
+  const names = getStringListFromEnv(`OTEL_${signal}_EXPORTER`) ?? []
+  return names.includes('none') ? [] : names
+}
+
+function usesJson(signal: Signal): boolean {
+  const protocol = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`) ?? getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf'
+  if (protocol !== 'http/json' && protocol !== 'http/protobuf') {
+    diag.warn(`OTLP protocol "${protocol}" is not bundled with Draw64; using http/protobuf`)
+  }
+  return protocol === 'http/json'
+}
+
+function unsupported(signal: Signal, name: string): [] {
+  diag.warn(`OTEL_${signal}_EXPORTER="${name}" is not supported by Draw64 (use otlp, console or none)`)
+  return []
+}
+
+/** OTEL_BSP_* for spans, OTEL_BLRP_* for log records. */
+function batchOptions(prefix: 'BSP' | 'BLRP') {
+  return {
+    maxQueueSize: getNumberFromEnv(`OTEL_${prefix}_MAX_QUEUE_SIZE`),
+    scheduledDelayMillis: getNumberFromEnv(`OTEL_${prefix}_SCHEDULE_DELAY`),
+    exportTimeoutMillis: getNumberFromEnv(`OTEL_${prefix}_EXPORT_TIMEOUT`),
+    maxExportBatchSize: getNumberFromEnv(`OTEL_${prefix}_MAX_EXPORT_BATCH_SIZE`),
+  }
+}
+
+function periodicReader(exporter: PushMetricExporter): IMetricReader {
+  const exportIntervalMillis = getNumberFromEnv('OTEL_METRIC_EXPORT_INTERVAL') ?? 60_000
+  const exportTimeoutMillis = Math.min(getNumberFromEnv('OTEL_METRIC_EXPORT_TIMEOUT') ?? 30_000, exportIntervalMillis)
+  return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis, exportTimeoutMillis })
+}
+
+export function spanProcessorsFromEnv(): SpanProcessor[] {
+  return exporterNames('TRACES').flatMap((name): SpanProcessor[] => {
+    if (name === 'console') return [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })]
+    if (name === 'otlp') {
+      const exporter = usesJson('TRACES') ? new OTLPTraceExporterJson() : new OTLPTraceExporterProto()
+      return [new BatchSpanProcessor({ exporter, ...batchOptions('BSP') })]
+    }
+    return unsupported('TRACES', name)
+  })
+}
+
+export function logRecordProcessorsFromEnv(): LogRecordProcessor[] {
+  return exporterNames('LOGS').flatMap((name): LogRecordProcessor[] => {
+    if (name === 'console') return [new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() })]
+    if (name === 'otlp') {
+      const exporter = usesJson('LOGS') ? new OTLPLogExporterJson() : new OTLPLogExporterProto()
+      return [new BatchLogRecordProcessor({ exporter, ...batchOptions('BLRP') })]
+    }
+    return unsupported('LOGS', name)
+  })
+}
+
+/** Push readers on top of the Prometheus one, which the slides always scrape. */
+export function metricReadersFromEnv(): IMetricReader[] {
+  return exporterNames('METRICS').flatMap((name): IMetricReader[] => {
+    if (name === 'prometheus') return []
+    if (name === 'console') return [periodicReader(new ConsoleMetricExporter())]
+    if (name === 'otlp') return [periodicReader(usesJson('METRICS') ? new OTLPMetricExporterJson() : new OTLPMetricExporterProto())]
+    return unsupported('METRICS', name)
+  })
+}

@@ -1,0 +1,72 @@
+// JSON shapes of DESIGN.md's /api/telemetry endpoints. Times stay decimal strings of
+// nanoseconds: they exceed 2^53, and a browser parses them with BigInt when it needs to.
+import type { Attributes, HrTime } from '@opentelemetry/api'
+import type { AnyValue } from '@opentelemetry/api-logs'
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs'
+import type { ReadableSpan } from '@opentelemetry/sdk-trace'
+
+export interface TelemetrySpanJson {
+  traceId: string
+  spanId: string
+  parentSpanId: string
+  name: string
+  kind: number
+  serviceName: string
+  startTimeUnixNano: string
+  endTimeUnixNano: string
+  attributes: Attributes
+  status: { code: number; message: string }
+  events: { name: string; timeUnixNano: string; attributes: Attributes }[]
+}
+
+export interface TelemetryLogJson {
+  timeUnixNano: string
+  severityText: string
+  body: AnyValue
+  traceId: string
+  spanId: string
+  attributes: Record<string, AnyValue>
+}
+
+const NANOS_PER_SECOND = 1_000_000_000n
+
+function unixNano([seconds, nanos]: HrTime): bigint {
+  return BigInt(seconds) * NANOS_PER_SECOND + BigInt(nanos)
+}
+
+function serviceNameOf(resource: { attributes: Attributes }): string {
+  return String(resource.attributes['service.name'] ?? 'unknown_service')
+}
+
+/** `startUnixNano` overrides the SDK's millisecond start; the end keeps the measured duration. */
+export function serializeSpan(span: ReadableSpan, startUnixNano = unixNano(span.startTime)): TelemetrySpanJson {
+  const context = span.spanContext()
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    parentSpanId: span.parentSpanContext?.spanId ?? '',
+    name: span.name,
+    kind: span.kind,
+    serviceName: serviceNameOf(span.resource),
+    startTimeUnixNano: startUnixNano.toString(),
+    endTimeUnixNano: (startUnixNano + unixNano(span.duration)).toString(),
+    attributes: span.attributes,
+    status: { code: span.status.code, message: span.status.message ?? '' },
+    events: span.events.map((event) => ({
+      name: event.name,
+      timeUnixNano: unixNano(event.time).toString(),
+      attributes: event.attributes ?? {},
+    })),
+  }
+}
+
+export function serializeLogRecord(record: ReadableLogRecord): TelemetryLogJson {
+  return {
+    timeUnixNano: unixNano(record.hrTime).toString(),
+    severityText: record.severityText ?? '',
+    body: record.body ?? '',
+    traceId: record.spanContext?.traceId ?? '',
+    spanId: record.spanContext?.spanId ?? '',
+    attributes: record.attributes,
+  }
+}

@@ -1,0 +1,250 @@
+// The Draw64 page: draws locally at once, sends strokes in batches, and
+// follows the other clients through the server's event stream.
+import { SIZE, PIXELS_BYTES, createStrokeBatcher, applyCommand, hexToRgb } from './board.js';
+import * as api from './api.js';
+import { trackStrokes } from './pointer-strokes.js';
+import { connectLiveEvents } from './live-events.js';
+import { mountPalette } from './palette.js';
+
+/** Strokes are sent about this often while drawing. */
+const FLUSH_MS = 50;
+const CLEAR = /** @type {const} */ ({ command_type: 'clear_canvas' });
+
+const byId = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
+const canvas = /** @type {HTMLCanvasElement} */ (byId('board'));
+const ui = {
+  users: byId('users'), connection: byId('connection'), status: byId('status'),
+  swatches: byId('swatches'), colour: byId('colour'), picker: byId('image-select'),
+  create: byId('new-image'), clear: byId('clear-image'), remove: byId('delete-image'), download: byId('download'),
+};
+
+const state = {
+  /** @type {Map<string, api.Image>} */
+  images: new Map(),
+  /** @type {string | null} */
+  selectedId: null,
+  /** @type {Uint8Array} */
+  pixels: new Uint8Array(PIXELS_BYTES).fill(255),
+  /** @type {[number, number, number]} */
+  colour: [0, 0, 0],
+  /** @type {ReturnType<typeof createStrokeBatcher> | null} one per selected image */
+  batcher: null,
+  /** Commands received while the pixels are being fetched, replayed on top of them. @type {import('./board.js').Command[] | null} */
+  queued: null,
+  loadToken: 0,
+};
+
+// ---- status line and rendering ----
+
+let statusTimer = 0;
+/** @param {unknown} err */
+function report(err) {
+  ui.status.textContent = err instanceof Error ? err.message : String(err);
+  clearTimeout(statusTimer);
+  statusTimer = window.setTimeout(() => { ui.status.textContent = ''; }, 8000);
+}
+
+const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+const frame = ctx.createImageData(SIZE, SIZE);
+let repaintQueued = false;
+/** Repaints at most once per animation frame, however many pixels changed. */
+function repaint() {
+  if (repaintQueued) return;
+  repaintQueued = true;
+  requestAnimationFrame(() => {
+    repaintQueued = false;
+    const rgba = frame.data;
+    for (let i = 0, j = 0; i < PIXELS_BYTES; i += 3, j += 4) {
+      rgba[j] = state.pixels[i]; rgba[j + 1] = state.pixels[i + 1]; rgba[j + 2] = state.pixels[i + 2]; rgba[j + 3] = 255;
+    }
+    ctx.putImageData(frame, 0, 0);
+  });
+}
+
+// ---- images and picker ----
+
+/** @param {api.Image} image */
+const optionLabel = (image) => `${image.id} · ${image.updateCount} modif.`;
+
+function renderPicker() {
+  const images = [...state.images.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  ui.picker.replaceChildren(...images.map((img) => new Option(optionLabel(img), img.id, false, img.id === state.selectedId)));
+  if (images.length === 0) ui.picker.append(new Option('Aucune image', ''));
+  const id = state.selectedId;
+  ui.picker.disabled = images.length === 0;
+  ui.clear.disabled = ui.remove.disabled = !id;
+  document.body.dataset.drawable = String(Boolean(id));
+  if (id) {
+    ui.download.href = api.pngUrl(id);
+    ui.download.download = `${id}.png`;
+    ui.download.removeAttribute('aria-disabled');
+  } else {
+    ui.download.removeAttribute('href');
+    ui.download.setAttribute('aria-disabled', 'true');
+  }
+}
+
+/** Updates one option's text in place: rebuilding the list would close it on a phone. @param {string} id */
+function relabel(id) {
+  const image = state.images.get(id);
+  const option = [...ui.picker.options].find((o) => o.value === id);
+  if (image && option) option.text = optionLabel(image);
+}
+
+/** @param {string | null} id */
+async function selectImage(id) {
+  state.batcher?.flush().catch(report); // strokes already drawn still go to the previous image
+  state.selectedId = id;
+  state.batcher = id ? createStrokeBatcher((command) => api.sendCommand(id, command)) : null;
+  if (id) history.replaceState(null, '', `#${id}`); // ids are [A-Za-z0-9-], nothing to encode
+  renderPicker();
+  await reloadPixels();
+}
+
+/** Fetches the selected image's pixels; events arriving meanwhile are queued and replayed. */
+async function reloadPixels() {
+  const id = state.selectedId;
+  const token = ++state.loadToken;
+  if (!id) {
+    state.pixels = new Uint8Array(PIXELS_BYTES).fill(255);
+    repaint();
+    return;
+  }
+  state.queued = [];
+  try {
+    const pixels = await api.fetchPixels(id);
+    if (token !== state.loadToken) return; // another image was selected meanwhile
+    // Replaying commands the snapshot already holds is harmless: they only set pixels.
+    for (const command of state.queued) applyCommand(pixels, command);
+    state.pixels = pixels;
+    repaint();
+  } catch (err) {
+    if (token === state.loadToken) report(err);
+  } finally {
+    if (token === state.loadToken) state.queued = null;
+  }
+}
+
+/** Lists the images and keeps the current (or the URL's) image selected. */
+async function refreshImages() {
+  state.images = new Map((await api.listImages()).map((img) => [img.id, img]));
+  const wanted = [state.selectedId, location.hash.slice(1)];
+  const keep = wanted.find((id) => id && state.images.has(id));
+  await selectImage(keep ?? state.images.keys().next().value ?? null);
+}
+
+async function createAndSelect() {
+  const image = await api.createImage();
+  state.images.set(image.id, image);
+  // Our own image_created event may have selected it already.
+  if (state.selectedId !== image.id) await selectImage(image.id);
+  else renderPicker();
+}
+
+// ---- drawing ----
+
+let flushTimer = 0;
+function scheduleFlush() {
+  if (flushTimer) return;
+  flushTimer = window.setTimeout(() => {
+    flushTimer = 0;
+    state.batcher?.flush().catch((err) => {
+      report(err);
+      reloadPixels(); // show what the server really kept
+      if (state.batcher?.size) scheduleFlush();
+    });
+  }, FLUSH_MS);
+}
+
+/** Paints locally at once (optimistic) and queues the pixels for the server. @param {[number, number][]} cells */
+function paint(cells) {
+  const [r, g, b] = state.colour;
+  const values = /** @type {import('./board.js').DrawValue[]} */ (cells.map(([x, y]) => [x, y, r, g, b]));
+  applyCommand(state.pixels, { command_type: 'draw', values });
+  for (const [x, y] of cells) state.batcher?.add(x, y, r, g, b);
+  repaint();
+  scheduleFlush();
+}
+
+trackStrokes(canvas, paint, () => Boolean(state.batcher));
+
+// ---- colour and buttons ----
+
+mountPalette(ui.swatches, ui.colour, (hex) => { state.colour = hexToRgb(hex); });
+
+ui.picker.addEventListener('change', () => selectImage(ui.picker.value || null));
+ui.create.addEventListener('click', () => createAndSelect().catch(report));
+
+ui.clear.addEventListener('click', async () => {
+  const { selectedId: id, batcher } = state;
+  if (!id || !batcher) return;
+  applyCommand(state.pixels, CLEAR);
+  repaint();
+  try {
+    await batcher.flush().catch(report); // earlier strokes must not land after the clear
+    await api.sendCommand(id, CLEAR);
+  } catch (err) {
+    report(err);
+    reloadPixels();
+  }
+});
+
+ui.remove.addEventListener('click', async () => {
+  const id = state.selectedId;
+  if (!id || !confirm(`Supprimer l'image ${id} ?`)) return;
+  try {
+    await api.deleteImage(id);
+    forgetImage(id);
+    if (state.images.size === 0) await createAndSelect();
+  } catch (err) {
+    report(err);
+  }
+});
+
+/** @param {string} id */
+function forgetImage(id) {
+  if (!state.images.delete(id)) return;
+  if (id === state.selectedId) selectImage(state.images.keys().next().value ?? null);
+  else renderPicker();
+}
+
+// ---- live events ----
+
+/** @param {number} count */
+function showUsers(count) {
+  ui.users.textContent = count === 1 ? '1 utilisateur connecté' : `${count} utilisateurs connectés`;
+}
+
+/** @param {boolean} live */
+function showConnection(live) {
+  ui.connection.hidden = live;
+  document.body.dataset.connection = live ? 'live' : 'down';
+}
+
+connectLiveEvents('/api/events', {
+  user_count_updated: ({ count }) => showUsers(count),
+  image_created: ({ image }) => {
+    state.images.set(image.id, image);
+    if (!state.selectedId) selectImage(image.id);
+    else renderPicker();
+  },
+  image_deleted: ({ id }) => forgetImage(id),
+  image_updated: ({ id, command }) => {
+    const image = state.images.get(id);
+    if (image) { image.updateCount += 1; relabel(id); }
+    if (id !== state.selectedId) return;
+    if (state.queued) state.queued.push(command);
+    else { applyCommand(state.pixels, command); repaint(); }
+  },
+}, {
+  onConnection: showConnection,
+  onResumed: () => refreshImages().catch(report), // events were missed while down
+});
+
+// ---- start ----
+
+renderPicker();
+repaint();
+refreshImages()
+  .then(() => (state.selectedId ? undefined : createAndSelect()))
+  .catch(report);

@@ -1,0 +1,48 @@
+// Turns mouse, pen and touch input on the board into runs of board cells,
+// through Pointer Events so one code path serves every device.
+import { SIZE, linePixels } from './board.js';
+
+/**
+ * Calls `onCells` with the cells each stroke crosses, with no gap between
+ * successive pointer positions. Several fingers may draw at once.
+ * @param {HTMLCanvasElement} canvas
+ * @param {(cells: [number, number][]) => void} onCells
+ * @param {() => boolean} canDraw checked when a stroke starts
+ */
+export function trackStrokes(canvas, onCells, canDraw) {
+  /** Last cell of each pointer currently drawing. @type {Map<number, [number, number]>} */
+  const strokes = new Map();
+
+  /** @param {PointerEvent} e @returns {[number, number]} */
+  function cellAt(e) {
+    const rect = canvas.getBoundingClientRect();
+    const clamp = (/** @type {number} */ v) => Math.min(SIZE - 1, Math.max(0, Math.floor(v * SIZE)));
+    return [clamp((e.clientX - rect.left) / rect.width), clamp((e.clientY - rect.top) / rect.height)];
+  }
+
+  canvas.addEventListener('pointerdown', (e) => {
+    if (!canDraw() || (e.pointerType === 'mouse' && e.button !== 0)) return;
+    e.preventDefault();
+    canvas.setPointerCapture(e.pointerId); // keep the stroke when the finger slips off the board
+    const cell = cellAt(e);
+    strokes.set(e.pointerId, cell);
+    onCells([cell]);
+  });
+
+  canvas.addEventListener('pointermove', (e) => {
+    let from = strokes.get(e.pointerId);
+    if (!from) return;
+    // Coalesced events keep fast strokes smooth where the browser offers them.
+    const coalesced = e.getCoalescedEvents?.() ?? [];
+    for (const event of coalesced.length ? coalesced : [e]) {
+      const to = cellAt(event);
+      if (to[0] !== from[0] || to[1] !== from[1]) onCells(linePixels(from[0], from[1], to[0], to[1]));
+      from = to;
+    }
+    strokes.set(e.pointerId, from);
+  });
+
+  for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
+    canvas.addEventListener(type, (e) => strokes.delete(/** @type {PointerEvent} */ (e).pointerId));
+  }
+}

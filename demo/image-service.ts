@@ -27,11 +27,13 @@ export function createImageService(store: ImageStore, events: EventPublisher) {
     return value
   }
 
+  // #region broadcast
   function broadcast(event: Parameters<EventPublisher['publish']>[0]): void {
     withSpan(`broadcast ${event.type}`, { 'draw64.event.type': event.type }, (span) => {
       span.setAttribute('draw64.sse.recipients', events.publish(event))
     })
   }
+  // #endregion broadcast
 
   function create(requestedId?: string): ImageMeta {
     const image = store.transaction(() => {
@@ -53,6 +55,7 @@ export function createImageService(store: ImageStore, events: EventPublisher) {
     throw new ImageConflictError('could not find a free image id, try again')
   }
 
+  // #region apply-spans
   function apply(id: string, command: Command): ImageMeta {
     const attributes = { 'draw64.image.id': id, 'draw64.command.type': command.command_type }
     const image = withSpan('apply command', attributes, (span) => {
@@ -62,14 +65,19 @@ export function createImageService(store: ImageStore, events: EventPublisher) {
         const updated = withSpan('persist image', { 'draw64.image.id': id }, () => store.writePixels(before, pixels, now()))
         return { updated, painted }
       })
+      // #endregion apply-spans
+      // #region apply-metrics
       // Counted once committed: a rolled-back command painted nothing.
       span.setAttribute('draw64.pixels.count', painted)
       pixelsDrawn.add(painted)
       commandsApplied.add(1, { 'draw64.command.type': command.command_type })
       return updated
+      // #endregion apply-metrics
     })
+    // #region apply-log
     logger.info({ imageId: id, commandType: command.command_type }, `${command.command_type} applied to ${id}`)
     broadcast({ type: 'image_updated', data: { id, command } })
+    // #endregion apply-log
     return image
   }
 

@@ -4,6 +4,7 @@ import { metrics } from '@opentelemetry/api'
 
 const meter = metrics.getMeter('draw64')
 
+// #region counters
 export const pixelsDrawn = meter.createCounter('draw64.pixels.drawn', {
   description: 'Pixels painted by draw and clear commands',
   unit: '{pixel}',
@@ -18,7 +19,9 @@ export const sseClients = meter.createUpDownCounter('draw64.sse.clients', {
   description: 'Clients connected to the live event stream',
   unit: '{client}',
 })
+// #endregion counters
 
+// #region histogram-gauge
 export const dbOperationDuration = meter.createHistogram('db.client.operation.duration', {
   description: 'Duration of SQLite statements',
   unit: 's',
@@ -34,3 +37,4 @@ const activeImages = meter.createObservableGauge('draw64.images.active', {
 export function observeActiveImages(count: () => number): void {
   activeImages.addCallback((result) => result.observe(count()))
 }
+// #endregion histogram-gauge

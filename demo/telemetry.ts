@@ -22,18 +22,22 @@ import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv
 const config = loadConfig()
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
-// Requests that would make the slides watch themselves: polling, health, the event stream.
-const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico']
+// Requests that would make the slides watch themselves: polling, health, the event stream,
+// and the scrapes of the Prometheus exporter's own server, which runs in this process too.
+const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics']
 const isUntraced = (request: IncomingMessage) => UNTRACED_PATHS.some((path) => request.url?.startsWith(path))
 
+// #region buckets
 // Draws take well under 5 ms: finer buckets than the semantic conventions' default ones,
 // so that p50/p95/p99 computed from the buckets mean something.
 const HTTP_DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+// #endregion buckets
 
 function startTelemetry(): void {
   // ESM imports bypass require(): this hook lets the instrumentations patch pino and node:http.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url)
 
+  // #region sdk-pipelines
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'draw64',
@@ -42,10 +46,14 @@ function startTelemetry(): void {
     }),
     spanProcessors: [new BufferSpanProcessor(), ...spanProcessorsFromEnv()],
     logRecordProcessors: [new BufferLogRecordProcessor(), ...logRecordProcessorsFromEnv()],
+    // #region prometheus
     metricReaders: [
       new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort }),
       ...metricReadersFromEnv(),
     ],
+    // #endregion prometheus
+    // #endregion sdk-pipelines
+    // #region sdk-instrumentations
     views: [
       {
         instrumentName: 'http.server.request.duration',
@@ -55,8 +63,9 @@ function startTelemetry(): void {
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: isUntraced }),
       new PinoInstrumentation(),
-      new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 }),
+      new RuntimeNodeInstrumentation(),
     ],
+    // #endregion sdk-instrumentations
   })
 
   sdk.start()
@@ -68,5 +77,7 @@ function startTelemetry(): void {
   }
 }
 
+// #region disabled
 // The baseline for measuring overhead: no SDK, no hook, no /metrics server.
 if (!getBooleanFromEnv('OTEL_SDK_DISABLED')) startTelemetry()
+// #endregion disabled

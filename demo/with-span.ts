@@ -11,6 +11,7 @@ function fail(span: Span, error: unknown): never {
   throw error
 }
 
+// #region with-span
 export function withSpan<T>(name: string, attributes: Attributes, work: (span: Span) => T): T {
   return tracer.startActiveSpan(name, { attributes }, (span) => {
     let result: T
@@ -29,3 +30,4 @@ export function withSpan<T>(name: string, attributes: Attributes, work: (span: S
     return result
   })
 }
+// #endregion with-span

@@ -29,6 +29,7 @@ export function tracedStatement<Row>(db: Database, sql: string, beforeEach: Stat
   const metricAttributes = { 'db.system.name': 'sqlite', 'db.operation.name': operation, 'db.collection.name': collection }
   const spanAttributes = { ...metricAttributes, 'db.query.text': sql.replace(/\s+/g, ' ').trim(), 'db.namespace': db.name }
 
+  // #region db-span
   function traced<T>(run: () => T): T {
     return tracer.startActiveSpan(spanName, { kind: SpanKind.CLIENT, attributes: spanAttributes }, (span: Span) => {
       const started = performance.now()
@@ -49,6 +50,7 @@ export function tracedStatement<Row>(db: Database, sql: string, beforeEach: Stat
       }
     })
   }
+  // #endregion db-span
 
   return {
     get: (...params) => traced(() => statement.get(...params) as Row | undefined),

@@ -34,47 +34,55 @@ async function errorText(res) {
   return res.statusText || 'Erreur';
 }
 
-/** @returns {Promise<Image[]>} */
-export async function listImages() {
-  const { images } = await (await request('GET', '/api/images')).json();
-  return images;
-}
-
-/** @returns {Promise<Image>} */
-export async function createImage() {
-  const { image } = await (await request('POST', '/api/images')).json();
-  return image;
-}
-
-/** @param {string} id */
-export async function deleteImage(id) {
-  await request('DELETE', `/api/images/${encodeURIComponent(id)}`);
-}
-
 /**
- * @param {string} id
- * @param {import('./board.js').Command} command
- * @returns {Promise<Image>}
+ * The API of the Draw64 server at `base` ('' on its own page, '/draw64' through the slides' proxy).
+ * @param {string} base
  */
-export async function sendCommand(id, command) {
-  const res = await request('PUT', `/api/images/${encodeURIComponent(id)}`, { command });
-  return (await res.json()).image;
-}
-
-/**
- * @param {string} id
- * @returns {Promise<Uint8Array>} SIZE*SIZE*3 RGB bytes
- */
-export async function fetchPixels(id) {
-  const res = await request('GET', `/api/images/${encodeURIComponent(id)}/pixels`);
-  const pixels = new Uint8Array(await res.arrayBuffer());
-  if (pixels.length !== PIXELS_BYTES) {
-    throw new Error(`Pixels inattendus : ${pixels.length} octets au lieu de ${PIXELS_BYTES}`);
+export function createDraw64Api(base) {
+  /** @returns {Promise<Image[]>} */
+  async function listImages() {
+    const { images } = await (await request('GET', `${base}/api/images`)).json();
+    return images;
   }
-  return pixels;
-}
 
-/** @param {string} id */
-export function pngUrl(id) {
-  return `/api/images/${encodeURIComponent(id)}.png`;
+  /** @returns {Promise<Image>} */
+  async function createImage() {
+    const { image } = await (await request('POST', `${base}/api/images`)).json();
+    return image;
+  }
+
+  /** @param {string} id */
+  async function deleteImage(id) {
+    await request('DELETE', `${base}/api/images/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * @param {string} id
+   * @param {import('./board.js').Command} command
+   * @returns {Promise<Image>}
+   */
+  async function sendCommand(id, command) {
+    const res = await request('PUT', `${base}/api/images/${encodeURIComponent(id)}`, { command });
+    return (await res.json()).image;
+  }
+
+  /**
+   * @param {string} id
+   * @returns {Promise<Uint8Array>} SIZE*SIZE*3 RGB bytes
+   */
+  async function fetchPixels(id) {
+    const res = await request('GET', `${base}/api/images/${encodeURIComponent(id)}/pixels`);
+    const pixels = new Uint8Array(await res.arrayBuffer());
+    if (pixels.length !== PIXELS_BYTES) {
+      throw new Error(`Pixels inattendus : ${pixels.length} octets au lieu de ${PIXELS_BYTES}`);
+    }
+    return pixels;
+  }
+
+  /** @param {string} id */
+  function pngUrl(id) {
+    return `${base}/api/images/${encodeURIComponent(id)}.png`;
+  }
+
+  return { listImages, createImage, deleteImage, sendCommand, fetchPixels, pngUrl };
 }

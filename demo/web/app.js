@@ -1,10 +1,12 @@
 // The Draw64 page: draws locally at once, sends strokes in batches, and
 // follows the other clients through the server's event stream.
 import { SIZE, PIXELS_BYTES, createStrokeBatcher, applyCommand, hexToRgb } from './board.js';
-import * as api from './api.js';
+import { createDraw64Api } from './api.js';
 import { trackStrokes } from './pointer-strokes.js';
 import { connectLiveEvents } from './live-events.js';
 import { mountPalette } from './palette.js';
+
+const api = createDraw64Api('');
 
 /** Strokes are sent about this often while drawing. */
 const FLUSH_MS = 50;
@@ -19,7 +21,7 @@ const ui = {
 };
 
 const state = {
-  /** @type {Map<string, api.Image>} */
+  /** @type {Map<string, import('./api.js').Image>} */
   images: new Map(),
   /** @type {string | null} */
   selectedId: null,
@@ -63,7 +65,7 @@ function repaint() {
 
 // ---- images and picker ----
 
-/** @param {api.Image} image */
+/** @param {import('./api.js').Image} image */
 const optionLabel = (image) => `${image.id} · ${image.updateCount} modif.`;
 
 function renderPicker() {

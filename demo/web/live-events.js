@@ -13,6 +13,9 @@ const RECONNECT_MS = 3000;
 export function connectLiveEvents(url, handlers, hooks, resumed = false) {
   const source = new EventSource(url);
   let missedEvents = resumed;
+  let closed = false;
+  /** @type {{ close: () => void } | undefined} */
+  let retry;
 
   for (const [type, handle] of Object.entries(handlers)) {
     source.addEventListener(type, (e) => handle(JSON.parse(/** @type {MessageEvent} */ (e).data)));
@@ -26,7 +29,17 @@ export function connectLiveEvents(url, handlers, hooks, resumed = false) {
     hooks.onConnection(false);
     missedEvents = true;
     if (source.readyState === EventSource.CLOSED) {
-      setTimeout(() => connectLiveEvents(url, handlers, hooks, true), RECONNECT_MS);
+      setTimeout(() => {
+        if (!closed) retry = connectLiveEvents(url, handlers, hooks, true);
+      }, RECONNECT_MS);
     }
+  };
+  return {
+    /** Stops listening, and stops retrying. */
+    close() {
+      closed = true;
+      source.close();
+      retry?.close();
+    },
   };
 }

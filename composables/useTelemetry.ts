@@ -1,0 +1,144 @@
+// The slides' one source of Draw64 telemetry. Each endpoint has a single module-level poller,
+// whatever the number of components reading it; a component keeps it running only while its
+// slide is the one on screen, and polls once (then stops) when Slidev prints or exports.
+import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
+import { useIsSlideActive, useNav } from '@slidev/client'
+import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
+import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
+import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
+import { mergeSpans, type TelemetrySpan } from '../lib/span-tree.ts'
+import type { LogPage, Recording, SpanPage, TelemetryLog } from '../lib/telemetry-types.ts'
+
+const SPAN_CAPACITY = 3000
+const LOG_CAPACITY = 500
+const SCRAPE_HISTORY = 120
+const REQUEST_TIMEOUT_MS = 3000
+
+export interface Scrape {
+  timeMs: number
+  text: string
+  families: MetricFamily[]
+}
+
+async function get(url: string): Promise<Response> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: 'no-store' })
+  if (!response.ok) throw new Error(`${url}: ${response.status}`)
+  return response
+}
+
+let recording: Promise<Recording> | undefined
+/** The recorded run shipped under public/, fetched once. */
+export function loadRecording(): Promise<Recording> {
+  recording ??= get(`${import.meta.env.BASE_URL}${RECORDING_PATH}`).then((response) => response.json())
+  return recording
+}
+
+function toScrape(timeMs: number, text: string): Scrape {
+  return { timeMs, text, families: parsePrometheusText(text) }
+}
+
+interface Feed {
+  poller: Poller
+  state: Ref<LinkState>
+}
+
+/** Incremental feed of a cursor-paged endpoint (spans or logs). */
+function cursorFeed<Item, Page extends { cursor: string }>(
+  url: string,
+  intervalMs: number,
+  itemsOf: (page: Page) => Item[],
+  fromRecording: (recorded: Recording) => Item[],
+  merge: (existing: Item[], incoming: Item[]) => Item[],
+) {
+  const items = shallowRef<Item[]>([])
+  const state = ref<LinkState>('reconnecting')
+  let cursor = ''
+  const poller = createPoller<Page>({
+    intervalMs,
+    request: async () => (await get(`${url}?after=${encodeURIComponent(cursor)}`)).json() as Promise<Page>,
+    onData: (page) => {
+      const incoming = itemsOf(page)
+      // Leaving a recording: live data replaces it rather than mixing with it.
+      items.value = poller.state === 'recorded' ? merge([], incoming) : incoming.length ? merge(items.value, incoming) : items.value
+      cursor = page.cursor
+    },
+    onRecorded: () => void loadRecording().then((recorded) => poller.state === 'recorded' && (items.value = fromRecording(recorded))),
+    onState: (next) => (state.value = next),
+  })
+  return { items, feed: { poller, state } }
+}
+
+const spanFeed = cursorFeed<TelemetrySpan, SpanPage>(
+  endpoints.spans,
+  500,
+  (page) => page.spans,
+  (recorded) => recorded.spans,
+  (existing, incoming) => mergeSpans(existing, incoming, SPAN_CAPACITY),
+)
+
+const logFeed = cursorFeed<TelemetryLog, LogPage>(
+  endpoints.logs,
+  500,
+  (page) => page.logs,
+  (recorded) => recorded.logs,
+  (existing, incoming) => [...existing, ...incoming].slice(-LOG_CAPACITY),
+)
+
+const scrapes = shallowRef<Scrape[]>([])
+const metricsState = ref<LinkState>('reconnecting')
+const metricsPoller = createPoller<Scrape>({
+  intervalMs: 1000,
+  request: async () => {
+    const text = await (await get(endpoints.metrics)).text()
+    return toScrape(Date.now(), text)
+  },
+  onData: (scrape) => {
+    const kept = metricsPoller.state === 'recorded' ? [] : scrapes.value
+    scrapes.value = [...kept, scrape].slice(-SCRAPE_HISTORY)
+  },
+  onRecorded: () =>
+    void loadRecording().then((recorded) => {
+      if (metricsPoller.state === 'recorded') scrapes.value = recorded.scrapes.map((scrape) => toScrape(scrape.timeMs, scrape.text))
+    }),
+  onState: (next) => (metricsState.value = next),
+})
+const metricsFeed: Feed = { poller: metricsPoller, state: metricsState }
+
+/** Keeps the feed's poller running while the calling component's slide is on screen. */
+function usePollingWhileVisible(feed: Feed): void {
+  const isActive = useIsSlideActive()
+  const { isPrintMode } = useNav()
+  let release: (() => void) | undefined
+  watch(
+    [isActive, isPrintMode],
+    ([active, print]) => {
+      release?.()
+      release = undefined
+      if (print) void feed.poller.pollOnce()
+      else if (active) release = feed.poller.acquire()
+    },
+    { immediate: true },
+  )
+  onScopeDispose(() => release?.())
+}
+
+export function useSpans() {
+  usePollingWhileVisible(spanFeed.feed)
+  return { spans: computed(() => spanFeed.items.value), state: computed(() => spanFeed.feed.state.value) }
+}
+
+export function useLogs() {
+  usePollingWhileVisible(logFeed.feed)
+  return { logs: computed(() => logFeed.items.value), state: computed(() => logFeed.feed.state.value) }
+}
+
+export function useMetrics() {
+  usePollingWhileVisible(metricsFeed)
+  return { scrapes: computed(() => scrapes.value), state: computed(() => metricsState.value) }
+}
+
+/** The state of the link to the demo, as the span feed (polled on every live slide) sees it. */
+export function useDemoLink() {
+  usePollingWhileVisible(spanFeed.feed)
+  return { state: computed(() => spanFeed.feed.state.value) }
+}

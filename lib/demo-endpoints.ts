@@ -1,0 +1,16 @@
+// Where the slides reach Draw64: same-origin paths that vite.config.ts proxies to the demo,
+// so the speaker's deck works on the LAN and during export without CORS.
+
+export const DRAW64_PROXY_PATH = '/draw64'
+export const METRICS_PROXY_PATH = '/draw64-metrics'
+
+export const endpoints = {
+  spans: `${DRAW64_PROXY_PATH}/api/telemetry/spans`,
+  logs: `${DRAW64_PROXY_PATH}/api/telemetry/logs`,
+  metrics: METRICS_PROXY_PATH,
+  images: `${DRAW64_PROXY_PATH}/api/images`,
+  events: `${DRAW64_PROXY_PATH}/api/events`,
+} as const
+
+/** Telemetry captured from a real run by `npm run capture`, shipped under public/. */
+export const RECORDING_PATH = 'recorded/telemetry.json'

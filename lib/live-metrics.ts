@@ -1,0 +1,219 @@
+// The charts of LiveMetrics, computed from Draw64's /metrics as @opentelemetry/exporter-prometheus
+// serves it: the one place on the slides' side that knows Draw64's Prometheus metric names.
+// Counters and histograms are read over the interval between two consecutive scrapes (PromQL's
+// rate() and histogram_quantile() over a one-scrape window); gauges at the latest scrape.
+import { bucketDeltas, counterRate, histogramQuantile } from './metric-math.ts'
+import { findFamily, histogramBuckets, sumSamples, type Labels, type MetricFamily } from './prometheus-text.ts'
+
+// The exporter drops the unit from histogram names (it goes to `# UNIT`) and adds `_total` to counters.
+const HTTP_DURATION = 'http_server_request_duration'
+const PIXELS_DRAWN = 'draw64_pixels_drawn_total'
+const SSE_CLIENTS = 'draw64_sse_clients'
+const DB_DURATION = 'db_client_operation_duration'
+const HEAP_USED = 'v8js_memory_heap_used'
+const EVENT_LOOP_DELAY_P50 = 'nodejs_eventloop_delay_p50'
+const EVENT_LOOP_DELAY_P99 = 'nodejs_eventloop_delay_p99'
+// Node's histogram measures whole timer ticks (10 ms here), so its minimum is the tick itself:
+// the delay worth charting is what the loop adds on top of it.
+const EVENT_LOOP_DELAY_MIN = 'nodejs_eventloop_delay_min'
+
+/** The default excerpt of PrometheusText: Draw64's own metrics and the request counts. */
+export const PROMETHEUS_EXCERPT_MATCH = 'draw64_|http_server_request_duration_count'
+
+export type MetricKey = 'requestRate' | 'errorRate' | 'latency' | 'pixelsRate'
+  | 'eventLoopDelay' | 'heap' | 'sqliteLatency' | 'sseClients'
+
+/** What a chart reads of a scrape; the composable's `Scrape` fits. */
+export interface ScrapeReading {
+  timeMs: number
+  families: readonly MetricFamily[]
+}
+
+/** Restricts the HTTP charts (rate, errors, latency) to one route and/or method. */
+export interface HttpFilter {
+  route?: string
+  method?: string
+}
+
+export interface ChartSeries {
+  label: string
+  color: string
+}
+
+export interface MetricChart {
+  label: string
+  unit: string
+  series: ChartSeries[]
+  /** The series shown in big type next to the chart. */
+  headline: number
+  /** The chart reads the HTTP server requests, so an HttpFilter applies to it. */
+  appliesHttpFilter?: true
+  /** Counts of things: the y axis has whole numbers only. */
+  integer?: true
+  /** One value per series at `curr`; NaN when the window holds no data. Gauges ignore `prev`. */
+  values(prev: ScrapeReading, curr: ScrapeReading, filter: HttpFilter): number[]
+}
+
+// One palette for every slide: p50 green, p95 amber, p99 and server errors red.
+const COLORS = { p50: '#4ade80', p95: '#fbbf24', p99: '#f87171', serverErrors: '#f87171', clientErrors: '#c084fc',
+  requests: '#60a5fa', pixels: '#f472b6', memory: '#38bdf8', clients: '#2dd4bf' }
+
+type LabelFilter = (labels: Labels) => boolean
+
+const MS_PER_SECOND = 1000
+const BYTES_PER_MB = 1_000_000
+
+function httpLabels(filter: HttpFilter, status: (code: number) => boolean = () => true): LabelFilter {
+  return (labels) =>
+    (filter.route === undefined || labels.http_route === filter.route) &&
+    (filter.method === undefined || labels.http_request_method === filter.method) &&
+    status(Number(labels.http_response_status_code))
+}
+
+// Per-second rate of a counter between two scrapes; a series absent from `prev` counts from 0.
+function rate(prev: ScrapeReading, curr: ScrapeReading, name: string, filter?: LabelFilter, sampleName?: string): number {
+  const read = (scrape: ScrapeReading) => ({
+    timeMs: scrape.timeMs,
+    value: sumSamples(findFamily(scrape.families, name), filter, sampleName),
+  })
+  return counterRate(read(prev), read(curr))
+}
+
+// Quantiles (in ms) of the observations a histogram received between the two scrapes.
+function quantilesMs(prev: ScrapeReading, curr: ScrapeReading, name: string, quantiles: number[], filter?: LabelFilter) {
+  const buckets = (scrape: ScrapeReading) => histogramBuckets(findFamily(scrape.families, name), filter)
+  const window = bucketDeltas(buckets(prev), buckets(curr))
+  return quantiles.map((q) => histogramQuantile(q, window) * MS_PER_SECOND)
+}
+
+// A gauge that is not exposed yet has no value (NaN), unlike an up-down counter never touched.
+function gauge(curr: ScrapeReading, name: string): number {
+  const family = findFamily(curr.families, name)
+  return family ? sumSamples(family) : Number.NaN
+}
+
+export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
+  requestRate: {
+    label: 'Requêtes HTTP',
+    unit: 'req/s',
+    series: [{ label: 'requêtes', color: COLORS.requests }],
+    headline: 0,
+    appliesHttpFilter: true,
+    values: (prev, curr, filter) => [rate(prev, curr, HTTP_DURATION, httpLabels(filter), `${HTTP_DURATION}_count`)],
+  },
+  errorRate: {
+    label: 'Taux d’erreur',
+    unit: '%',
+    series: [
+      { label: '5xx', color: COLORS.serverErrors },
+      { label: '4xx', color: COLORS.clientErrors },
+    ],
+    headline: 0,
+    appliesHttpFilter: true,
+    values: (prev, curr, filter) => {
+      const count = (status?: (code: number) => boolean) =>
+        rate(prev, curr, HTTP_DURATION, httpLabels(filter, status), `${HTTP_DURATION}_count`)
+      const total = count()
+      return [count((code) => code >= 500), count((code) => code >= 400 && code < 500)].map(
+        (errors) => (100 * errors) / total,
+      )
+    },
+  },
+  latency: {
+    label: 'Durée des requêtes HTTP',
+    unit: 'ms',
+    series: [
+      { label: 'p50', color: COLORS.p50 },
+      { label: 'p95', color: COLORS.p95 },
+      { label: 'p99', color: COLORS.p99 },
+    ],
+    headline: 1,
+    appliesHttpFilter: true,
+    values: (prev, curr, filter) => quantilesMs(prev, curr, HTTP_DURATION, [0.5, 0.95, 0.99], httpLabels(filter)),
+  },
+  pixelsRate: {
+    label: 'Pixels dessinés',
+    unit: 'px/s',
+    series: [{ label: 'pixels', color: COLORS.pixels }],
+    headline: 0,
+    values: (prev, curr) => [rate(prev, curr, PIXELS_DRAWN)],
+  },
+  eventLoopDelay: {
+    label: 'Retard de la boucle d’événements (au-delà du tic)',
+    unit: 'ms',
+    series: [
+      { label: 'p50', color: COLORS.p50 },
+      { label: 'p99', color: COLORS.p99 },
+    ],
+    headline: 1,
+    values: (_, curr) =>
+      [EVENT_LOOP_DELAY_P50, EVENT_LOOP_DELAY_P99].map(
+        (name) => Math.max(0, gauge(curr, name) - gauge(curr, EVENT_LOOP_DELAY_MIN)) * MS_PER_SECOND,
+      ),
+  },
+  heap: {
+    label: 'Tas V8 utilisé',
+    unit: 'Mo',
+    series: [{ label: 'tas', color: COLORS.memory }],
+    headline: 0,
+    values: (_, curr) => [gauge(curr, HEAP_USED) / BYTES_PER_MB],
+  },
+  sqliteLatency: {
+    label: 'Durée des requêtes SQLite (p95)',
+    unit: 'ms',
+    series: [{ label: 'p95', color: COLORS.p95 }],
+    headline: 0,
+    values: (prev, curr) => quantilesMs(prev, curr, DB_DURATION, [0.95]),
+  },
+  sseClients: {
+    label: 'Clients connectés (SSE)',
+    unit: '',
+    series: [{ label: 'clients', color: COLORS.clients }],
+    headline: 0,
+    integer: true,
+    // The up-down counter is exposed only once a client has connected: absent means none.
+    values: (_, curr) => [sumSamples(findFamily(curr.families, SSE_CLIENTS))],
+  },
+}
+
+/** A chart's points: `times[i]` (ms) and, for each series, `values[series][i]`. */
+export interface Timeline {
+  times: number[]
+  values: number[][]
+}
+
+/** The chart's points over the last `windowMs` before the latest scrape, one per pair of scrapes. */
+export function chartTimeline(
+  key: MetricKey, scrapes: readonly ScrapeReading[], filter: HttpFilter = {}, windowMs = 60_000,
+): Timeline {
+  const chart = METRIC_CHARTS[key]
+  const timeline: Timeline = { times: [], values: chart.series.map(() => []) }
+  const since = (scrapes[scrapes.length - 1]?.timeMs ?? 0) - windowMs
+  for (let i = 1; i < scrapes.length; i++) {
+    const curr = scrapes[i]!
+    if (curr.timeMs < since) continue
+    timeline.times.push(curr.timeMs)
+    chart.values(scrapes[i - 1]!, curr, filter).forEach((value, s) => timeline.values[s]!.push(value))
+  }
+  return timeline
+}
+
+const numberFormats = [
+  { below: 1, format: new Intl.NumberFormat('fr-FR', { maximumSignificantDigits: 2 }) },
+  { below: 10, format: new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }) },
+  { below: Number.POSITIVE_INFINITY, format: new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }) },
+]
+
+/** `42 req/s`, `1,3 ms`, `0,25 %`; `—` when there is no value (no data in the window). */
+export function formatValue(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return '—'
+  const { format } = numberFormats.find(({ below }) => Math.abs(value) < below)!
+  return unit ? `${format.format(value)}\u00a0${unit}` : format.format(value)
+}
+
+/** The big-type text of a chart: its headline series, named when the chart has several. */
+export function formatHeadline(key: MetricKey, values: readonly number[]): string {
+  const chart = METRIC_CHARTS[key]
+  const value = formatValue(values[chart.headline] ?? Number.NaN, chart.unit)
+  return chart.series.length > 1 ? `${chart.series[chart.headline]!.label} ${value}` : value
+}

@@ -1,0 +1,99 @@
+// npm run dev — the talk: Draw64 (started here, or reused when one already answers) and the
+// Slidev dev server, stopped together by one Ctrl-C. A Draw64 started here that crashes is
+// started again, so the slides go from "reconnecting" back to "live" by themselves.
+// `npm run dev -- --lan` serves both on the LAN so the audience can follow (see README).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, openSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_PORTS, loadConfig } from '../demo/config.ts'
+
+const lan = process.argv.includes('--lan')
+const env: NodeJS.ProcessEnv = { ...process.env, ...(lan ? { DRAW64_LAN: '1' } : {}) }
+const demo = loadConfig(env)
+const slidesPort = Number(env.SLIDES_PORT || DEFAULT_PORTS.slides)
+const localDemo = `http://127.0.0.1:${demo.port}`
+const RESTART_DELAY_MS = 1000
+
+let stopping = false
+let draw64: ChildProcess | undefined
+let slidev: ChildProcess | undefined
+
+async function demoAnswers(): Promise<boolean> {
+  try {
+    return (await fetch(`${localDemo}/healthz`, { signal: AbortSignal.timeout(1000) })).ok
+  } catch {
+    return false
+  }
+}
+
+function exited(child: ChildProcess | undefined): Promise<unknown> {
+  return !child || child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve))
+}
+
+function stop(code = 0): void {
+  if (stopping) return
+  stopping = true
+  for (const child of [slidev, draw64]) if (child && child.exitCode === null) child.kill('SIGTERM')
+  void Promise.all([exited(slidev), exited(draw64)]).then(() => process.exit(code))
+}
+process.on('SIGINT', () => stop())
+process.on('SIGTERM', () => stop())
+
+/** Draw64's JSON logs go to a file (truncated at each start) so the terminal stays readable. */
+function startDraw64(logFile: string): void {
+  const log = openSync(logFile, 'w')
+  draw64 = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts'], {
+    env,
+    stdio: ['ignore', log, 'inherit'],
+  })
+  draw64.on('exit', (code, signal) => {
+    if (stopping) return
+    console.error(`Draw64 stopped (${signal ?? code}); starting it again in ${RESTART_DELAY_MS / 1000} s`)
+    setTimeout(() => !stopping && startDraw64(logFile), RESTART_DELAY_MS)
+  })
+}
+
+async function waitForDraw64(): Promise<boolean> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (await demoAnswers()) return true
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return false
+}
+
+function lanAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address
+}
+
+let logFile: string | undefined
+if (await demoAnswers()) {
+  console.log(`Draw64 already answers at ${localDemo}: reusing it`)
+} else {
+  mkdirSync(demo.dataDir, { recursive: true })
+  logFile = join(demo.dataDir, 'draw64.log')
+  startDraw64(logFile)
+  if (!(await waitForDraw64())) {
+    console.error(`Draw64 did not answer on ${localDemo}/healthz within 30 s (logs: ${logFile})`)
+    stop(1)
+  }
+}
+
+const slidevArgs = ['node_modules/@slidev/cli/bin/slidev.mjs', '--port', String(slidesPort)]
+// Remote mode serves the LAN; the presenter view stays behind a password printed only here.
+const presenterPassword = Math.random().toString(36).slice(2, 10)
+if (lan) slidevArgs.push('--remote', presenterPassword, '--bind', '0.0.0.0')
+slidev = spawn(process.execPath, slidevArgs, { env, stdio: 'inherit' })
+slidev.on('exit', (code) => stop(code ?? 0))
+
+const shared = lan ? lanAddress() : undefined
+const audience = (port: number) => (shared ? `   (audience: http://${shared}:${port}/)` : '')
+console.log(`
+  Slides    http://localhost:${slidesPort}/${audience(slidesPort)}
+  Draw64    ${localDemo}/${audience(demo.port)}${logFile ? `\n  Logs      ${logFile}` : ''}
+  Metrics   http://127.0.0.1:${demo.metricsPort}/metrics${lan ? `\n  Presenter password: ${presenterPassword}` : ''}
+  Ctrl-C stops everything.
+`)

@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { startDev } from '../../scripts/dev-process.ts'
+import { freePort } from '../../scripts/free-port.ts'
+
+describe('npm run dev', () => {
+  it('starts Draw64 and the slides, proxies the demo same-origin, and stops both on one Ctrl-C', async () => {
+    const draw64Port = await freePort()
+    const metricsPort = await freePort()
+    const dev = await startDev({
+      DRAW64_PORT: String(draw64Port),
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      DRAW64_DATA_DIR: mkdtempSync(join(tmpdir(), 'draw64-dev-')),
+    })
+    try {
+      expect((await fetch(`http://127.0.0.1:${draw64Port}/healthz`)).ok).toBe(true)
+      expect(await (await fetch(`${dev.slidesUrl}/draw64/healthz`)).json()).toEqual({ status: 'ok' })
+      expect(await (await fetch(`${dev.slidesUrl}/draw64-metrics`)).text()).toContain('# TYPE target_info gauge')
+      expect(dev.output()).toContain(`Draw64    http://127.0.0.1:${draw64Port}/`)
+    } finally {
+      await dev.stop()
+    }
+    await expect(fetch(`http://127.0.0.1:${draw64Port}/healthz`)).rejects.toThrow()
+    await expect(fetch(dev.slidesUrl)).rejects.toThrow()
+  }, 120_000)
+})

@@ -1,0 +1,79 @@
+import { describe, it, expect } from 'vitest'
+import type { TraceSummary } from '../../lib/span-tree.ts'
+import { clearCutoff, DEFAULT_TRACE_LIMIT, listTraces, withValidTimes } from '../../lib/trace-list.ts'
+
+function trace(traceId: string, rootName: string, startMs: number): TraceSummary {
+  return { traceId, rootName, serviceNames: ['draw64'], startMs, durationMs: 1, spanCount: 1, hasError: false, spans: [] }
+}
+
+// Newest first, as groupTraces returns them: t9 started last.
+const traces = Array.from({ length: 10 }, (_, i) =>
+  trace(`t${i}`, i % 2 === 0 ? 'PUT /api/images/:id' : 'GET /api/images', 1000 + i),
+).reverse()
+const ids = (list: TraceSummary[]) => list.map((item) => item.traceId)
+
+describe('listTraces', () => {
+  it('lists the newest traces first, 8 by default, and selects the newest', () => {
+    const list = listTraces(traces)
+    expect(list.rows).toHaveLength(DEFAULT_TRACE_LIMIT)
+    expect(ids(list.rows).slice(0, 3)).toEqual(['t9', 't8', 't7'])
+    expect(list.selected?.traceId).toBe('t9')
+    expect(list.pinnedMissing).toBe(false)
+  })
+
+  it('keeps only traces whose root name contains the filter, ignoring case', () => {
+    const list = listTraces(traces, { filter: 'put', limit: 3 })
+    expect(ids(list.rows)).toEqual(['t8', 't6', 't4'])
+    expect(list.selected?.traceId).toBe('t8')
+  })
+
+  it('hides the traces started at or before the cut-off', () => {
+    const list = listTraces(traces, { clearedThroughMs: 1007 })
+    expect(ids(list.rows)).toEqual(['t9', 't8'])
+  })
+
+  it('selects the pinned trace and adds it in place of the last row when it is older', () => {
+    const list = listTraces(traces, { limit: 3, pinnedTraceId: 't1' })
+    expect(ids(list.rows)).toEqual(['t9', 't8', 't1'])
+    expect(list.selected?.traceId).toBe('t1')
+  })
+
+  it('shows a pinned trace even when the filter or the cut-off would hide it', () => {
+    expect(listTraces(traces, { filter: 'PUT', limit: 2, pinnedTraceId: 't9' }).rows.map((t) => t.traceId)).toEqual(['t9', 't8'])
+    expect(listTraces(traces, { clearedThroughMs: 1009, pinnedTraceId: 't3' }).selected?.traceId).toBe('t3')
+  })
+
+  it('reports a pinned trace whose spans are not here, without falling back to another', () => {
+    const list = listTraces(traces, { pinnedTraceId: 'not-yet' })
+    expect(list.selected).toBeUndefined()
+    expect(list.pinnedMissing).toBe(true)
+    expect(list.rows).toHaveLength(DEFAULT_TRACE_LIMIT)
+  })
+
+  it('treats a zero, negative or invalid limit as one row or the default', () => {
+    expect(listTraces(traces, { limit: 0 }).rows).toHaveLength(1)
+    expect(listTraces(traces, { limit: Number.NaN }).rows).toHaveLength(DEFAULT_TRACE_LIMIT)
+  })
+
+  it('gives no rows and no selection when there are no traces', () => {
+    expect(listTraces([])).toEqual({ rows: [], selected: undefined, pinnedMissing: false })
+  })
+})
+
+describe('clearCutoff', () => {
+  it('is the start of the newest trace, or the previous cut-off when nothing is newer', () => {
+    expect(clearCutoff(traces)).toBe(1009)
+    expect(clearCutoff([], 1005)).toBe(1005)
+    expect(clearCutoff([], undefined)).toBeUndefined()
+  })
+})
+
+describe('withValidTimes', () => {
+  it('drops the spans whose start or end is not a decimal nanosecond count', () => {
+    const base = { traceId: 't', parentSpanId: '', name: 's', kind: 0, serviceName: 'draw64', attributes: {}, status: { code: 0 }, events: [] }
+    const good = { ...base, spanId: 'good', startTimeUnixNano: '1000', endTimeUnixNano: '2000' }
+    const badStart = { ...base, spanId: 'bad-start', startTimeUnixNano: 'garbage', endTimeUnixNano: '2000' }
+    const badEnd = { ...base, spanId: 'bad-end', startTimeUnixNano: '1000', endTimeUnixNano: '' }
+    expect(withValidTimes([good, badStart, badEnd]).map((span) => span.spanId)).toEqual(['good'])
+  })
+})

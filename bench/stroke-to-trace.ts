@@ -8,7 +8,7 @@ import { launchBrowser } from '../scripts/find-browser.ts'
 import { freePort } from '../scripts/free-port.ts'
 
 const STROKES = Number(process.env.BENCH_STROKES ?? 50)
-const SLIDE = 'board-and-traces'
+const SLIDE = 'draw64-board'
 
 /** Resolves with the ms from now until LiveTraces shows a PUT trace it did not show before. */
 function timeNextTrace(page: Page): Promise<number> {

@@ -1,0 +1,105 @@
+// The whole deck in a real Chromium: every slide fits its canvas, nothing is fetched from
+// another host (a talk runs on conference wifi), no slide throws; and the deck builds.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-chromium'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
+import { freePort } from '../../scripts/free-port.ts'
+import { browserAvailable, launchBrowser, openSlide, watchedPage, type WatchedPage } from '../support/browser.ts'
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+// Long enough for the fade between slides and for mermaid and charts to lay out.
+const SETTLE_MS = 600
+const SCREENSHOTS = 'screenshots/deck'
+
+interface SlideReport {
+  no: number
+  title: string
+  overflowX: number
+  overflowY: number
+  remoteImages: string[]
+}
+
+let dev: DevProcess
+let browser: Browser
+let watched: WatchedPage
+const remoteRequests: string[] = []
+const slides: SlideReport[] = []
+
+describe.runIf(browserAvailable)('the deck', { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    dev = await startDev({
+      DRAW64_PORT: String(await freePort()),
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      DRAW64_DATA_DIR: mkdtempSync(join(tmpdir(), 'draw64-deck-')),
+    })
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    browser = await launchBrowser()
+    watched = await watchedPage(browser)
+    watched.page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (/^(https?|wss?):$/.test(url.protocol) && !LOCAL_HOSTS.has(url.hostname)) remoteRequests.push(request.url())
+    })
+    // Every slide, every click revealed, through Slidev's own navigation (no reload between slides).
+    const { page } = watched
+    await openSlide(page, `${dev.slidesUrl}/1`)
+    await page.waitForFunction(() => (window as any).__slidev__?.nav, null, { timeout: 60_000 })
+    const total: number = await page.evaluate(() => (window as any).__slidev__.nav.total)
+    for (let no = 1; no <= total; no++) {
+      await page.evaluate((target) => (window as any).__slidev__.nav.go(target, 999), no)
+      await page.waitForSelector(`.slidev-page-${no} .slidev-layout`, { state: 'attached' })
+      await page.waitForTimeout(SETTLE_MS)
+      await page.screenshot({ path: `${SCREENSHOTS}/${String(no).padStart(2, '0')}.png` })
+      slides.push(
+        await page.evaluate((target): SlideReport => {
+          const layout = document.querySelector<HTMLElement>(`.slidev-page-${target} .slidev-layout`)!
+          return {
+            no: target,
+            title: layout.querySelector('h1')?.textContent?.trim() ?? '',
+            overflowX: layout.scrollWidth - layout.clientWidth,
+            overflowY: layout.scrollHeight - layout.clientHeight,
+            remoteImages: [...layout.querySelectorAll('img')]
+              .map((image) => image.getAttribute('src') ?? '')
+              .filter((src) => /^(https?:)?\/\//.test(src)),
+          }
+        }, no),
+      )
+    }
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await dev?.stop()
+  })
+
+  it('lays out every slide of the deck', () => {
+    expect(slides.length).toBeGreaterThanOrEqual(40)
+  })
+
+  it('fits every slide in its canvas', () => {
+    const overflowing = slides.filter((slide) => slide.overflowX > 2 || slide.overflowY > 2)
+    expect(overflowing.map((slide) => `${slide.no} ${slide.title}: +${slide.overflowX}×+${slide.overflowY} px`)).toEqual([])
+  })
+
+  it('shows no image from another host and fetches nothing from one', () => {
+    expect(slides.flatMap((slide) => slide.remoteImages)).toEqual([])
+    expect(remoteRequests).toEqual([])
+  })
+
+  it('renders every slide without an exception or a console error', () => {
+    expect(watched.errors).toEqual([])
+  })
+})
+
+describe('slidev build', () => {
+  it('builds the deck into a static site', { timeout: 300_000 }, () => {
+    const out = mkdtempSync(join(tmpdir(), 'deck-build-'))
+    execFileSync(process.execPath, ['node_modules/@slidev/cli/bin/slidev.mjs', 'build', '--out', out], { stdio: 'pipe' })
+    expect(existsSync(join(out, 'index.html'))).toBe(true)
+    expect(existsSync(join(out, 'recorded', 'telemetry.json'))).toBe(true)
+    expect(readdirSync(join(out, 'assets')).some((file) => file.endsWith('.js'))).toBe(true)
+  })
+})

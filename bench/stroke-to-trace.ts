@@ -10,25 +10,26 @@ import { freePort } from '../scripts/free-port.ts'
 const STROKES = Number(process.env.BENCH_STROKES ?? 50)
 const SLIDE = 'draw64-board'
 
+// In-page code as a string: tsx would otherwise wrap its inner functions in a helper that
+// does not exist in the page.
+const TIME_NEXT_TRACE = `new Promise((resolve, reject) => {
+  const root = document.querySelector('[data-live-component="LiveTraces"]')
+  const putRows = () => [...root.querySelectorAll('[data-trace-id]')].filter((row) => row.textContent.includes('PUT'))
+  const known = new Set(putRows().map((row) => row.getAttribute('data-trace-id')))
+  const started = performance.now()
+  const observer = new MutationObserver(() => {
+    if (putRows().some((row) => !known.has(row.getAttribute('data-trace-id')))) {
+      observer.disconnect()
+      resolve(performance.now() - started)
+    }
+  })
+  observer.observe(root, { subtree: true, childList: true, attributes: true })
+  setTimeout(() => reject(new Error('no new trace within 10 s')), 10000)
+})`
+
 /** Resolves with the ms from now until LiveTraces shows a PUT trace it did not show before. */
 function timeNextTrace(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const root = document.querySelector('[data-live-component="LiveTraces"]')!
-        const putRows = () => [...root.querySelectorAll('[data-trace-id]')].filter((row) => row.textContent?.includes('PUT'))
-        const known = new Set(putRows().map((row) => row.getAttribute('data-trace-id')))
-        const started = performance.now()
-        const observer = new MutationObserver(() => {
-          if (putRows().some((row) => !known.has(row.getAttribute('data-trace-id')))) {
-            observer.disconnect()
-            resolve(performance.now() - started)
-          }
-        })
-        observer.observe(root, { subtree: true, childList: true, attributes: true })
-        setTimeout(() => reject(new Error('no new trace within 10 s')), 10_000)
-      }),
-  )
+  return page.evaluate(TIME_NEXT_TRACE) as Promise<number>
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]

@@ -4,6 +4,7 @@
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { useIsSlideActive, useNav } from '@slidev/client'
 import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
+import { PRINT_WINDOW_SECONDS } from '../lib/live-metrics.ts'
 import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { mergeSpans, type TelemetrySpan } from '../lib/span-tree.ts'
@@ -40,6 +41,21 @@ function toScrape(timeMs: number, text: string): Scrape {
 interface Feed {
   poller: Poller
   state: Ref<LinkState>
+  /** Requests made when printing: charts need a few scrapes to draw a line of rates. */
+  printPolls: number
+  intervalMs: number
+  printing?: Promise<void>
+}
+
+/** Polls a few times in a row, once per feed however many components print it, then stops. */
+function pollForPrint(feed: Feed): Promise<void> {
+  feed.printing ??= (async () => {
+    for (let poll = 0; poll < feed.printPolls; poll++) {
+      if (poll > 0) await new Promise((resolve) => setTimeout(resolve, feed.intervalMs))
+      await feed.poller.pollOnce()
+    }
+  })()
+  return feed.printing
 }
 
 /** Incremental feed of a cursor-paged endpoint (spans or logs). */
@@ -65,7 +81,7 @@ function cursorFeed<Item, Page extends { cursor: string }>(
     onRecorded: () => void loadRecording().then((recorded) => poller.state === 'recorded' && (items.value = fromRecording(recorded))),
     onState: (next) => (state.value = next),
   })
-  return { items, feed: { poller, state } }
+  return { items, feed: { poller, state, printPolls: 1, intervalMs } satisfies Feed }
 }
 
 const spanFeed = cursorFeed<TelemetrySpan, SpanPage>(
@@ -86,8 +102,9 @@ const logFeed = cursorFeed<TelemetryLog, LogPage>(
 
 const scrapes = shallowRef<Scrape[]>([])
 const metricsState = ref<LinkState>('reconnecting')
+const METRICS_INTERVAL_MS = 1000
 const metricsPoller = createPoller<Scrape>({
-  intervalMs: 1000,
+  intervalMs: METRICS_INTERVAL_MS,
   request: async () => {
     const text = await (await get(endpoints.metrics)).text()
     return toScrape(Date.now(), text)
@@ -102,7 +119,7 @@ const metricsPoller = createPoller<Scrape>({
     }),
   onState: (next) => (metricsState.value = next),
 })
-const metricsFeed: Feed = { poller: metricsPoller, state: metricsState }
+const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, printPolls: PRINT_WINDOW_SECONDS + 1, intervalMs: METRICS_INTERVAL_MS }
 
 /** Keeps the feed's poller running while the calling component's slide is on screen. */
 function usePollingWhileVisible(feed: Feed): void {
@@ -114,7 +131,7 @@ function usePollingWhileVisible(feed: Feed): void {
     ([active, print]) => {
       release?.()
       release = undefined
-      if (print) void feed.poller.pollOnce()
+      if (print) void pollForPrint(feed)
       else if (active) release = feed.poller.acquire()
     },
     { immediate: true },

@@ -20,6 +20,10 @@ const EVENT_LOOP_DELAY_MIN = 'nodejs_eventloop_delay_min'
 /** The default excerpt of PrometheusText: Draw64's own metrics and the request counts. */
 export const PROMETHEUS_EXCERPT_MATCH = 'draw64_|http_server_request_duration_count'
 
+/** Seconds of history a chart shows on a live slide, and on a printed one (PDF export). */
+export const LIVE_WINDOW_SECONDS = 60
+export const PRINT_WINDOW_SECONDS = 6
+
 export type MetricKey = 'requestRate' | 'errorRate' | 'latency' | 'pixelsRate'
   | 'eventLoopDelay' | 'heap' | 'sqliteLatency' | 'sseClients'
 

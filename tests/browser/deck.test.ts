@@ -1,7 +1,6 @@
 // The whole deck in a real Chromium: every slide fits its canvas, nothing is fetched from
-// another host (a talk runs on conference wifi), no slide throws; and the deck builds.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs'
+// another host (a talk runs on conference wifi), no slide throws.
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-chromium'
@@ -94,12 +93,3 @@ describe.runIf(browserAvailable)('the deck', { timeout: 120_000 }, () => {
   })
 })
 
-describe('slidev build', () => {
-  it('builds the deck into a static site', { timeout: 300_000 }, () => {
-    const out = mkdtempSync(join(tmpdir(), 'deck-build-'))
-    execFileSync(process.execPath, ['node_modules/@slidev/cli/bin/slidev.mjs', 'build', '--out', out], { stdio: 'pipe' })
-    expect(existsSync(join(out, 'index.html'))).toBe(true)
-    expect(existsSync(join(out, 'recorded', 'telemetry.json'))).toBe(true)
-    expect(readdirSync(join(out, 'assets')).some((file) => file.endsWith('.js'))).toBe(true)
-  })
-})

@@ -17,6 +17,9 @@ export default defineConfig({
       [`^${DRAW64_PROXY_PATH}/`]: {
         target: `http://${local(demo.host)}:${demo.port}`,
         rewrite: (path) => path.slice(DRAW64_PROXY_PATH.length),
+        // X-Forwarded-For tells Draw64 who is really asking: demo control answers only the
+        // speaker's machine, not an attendee reaching the deck over the LAN.
+        xfwd: true,
       },
     },
   },

@@ -1,5 +1,6 @@
 // The use cases of Draw64, between the HTTP edge and the storage: each one a transaction on
 // the store, then an event to the connected clients. The manual spans of the talk live here.
+import type { Faults } from './control/faults.ts'
 import { applyCommand, blankPixels, type Command } from './domain/canvas.ts'
 import { ImageConflictError, ImageNotFoundError } from './domain/errors.ts'
 import type { EventPublisher } from './domain/events.ts'
@@ -21,7 +22,7 @@ export interface Statistics {
 const now = () => new Date().toISOString()
 const ID_ATTEMPTS = 20
 
-export function createImageService(store: ImageStore, events: EventPublisher) {
+export function createImageService(store: ImageStore, events: EventPublisher, faults: Faults) {
   function mustExist<T>(id: string, value: T | undefined): T {
     if (value === undefined) throw new ImageNotFoundError(id)
     return value
@@ -56,9 +57,11 @@ export function createImageService(store: ImageStore, events: EventPublisher) {
   }
 
   // #region apply-spans
-  function apply(id: string, command: Command): ImageMeta {
+  async function apply(id: string, command: Command): Promise<ImageMeta> {
     const attributes = { 'draw64.image.id': id, 'draw64.command.type': command.command_type }
-    const image = withSpan('apply command', attributes, (span) => {
+    const image = await withSpan('apply command', attributes, async (span) => {
+      await faults.drawDelay()
+      faults.maybeFailDraw()
       const { updated, painted } = store.transaction(() => {
         const { image: before, pixels } = mustExist(id, store.load(id))
         const painted = applyCommand(pixels, command)

@@ -23,8 +23,8 @@ const config = loadConfig()
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
 // Requests that would make the slides watch themselves: polling, health, the event stream,
-// and the scrapes of the Prometheus exporter's own server, which runs in this process too.
-const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics']
+// the demo controls, and the scrapes of the Prometheus exporter's own server (same process).
+const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics', '/api/demo/']
 const isUntraced = (request: IncomingMessage) => UNTRACED_PATHS.some((path) => request.url?.startsWith(path))
 
 // #region buckets

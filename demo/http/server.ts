@@ -45,7 +45,7 @@ export function createHttpServer(routes: Route[]): http.Server {
     response.setHeader('x-content-type-options', 'nosniff')
     handle(request, response).catch((error: unknown) => {
       const status = statusOf(error)
-      if (status >= 500) logger.error({ err: error }, `${request.method} ${request.url} failed`)
+      if (status >= 500) logger.error({ err: error }, `${request.method} ${request.url} failed: ${(error as Error).message}`)
       else logger.warn({ status }, `${(error as Error).message} (${request.method} ${(request.url ?? '').split('?')[0]} → ${status})`)
       if (response.headersSent) {
         response.destroy()

@@ -54,7 +54,7 @@ export function imageRoutes(images: ImageService): Route[] {
       handler: async ({ request, response, params }) => {
         const id = parseImageId(params.id)
         const command = await withSpan('validate command', {}, async () => parseCommandBody(await readJsonBody(request)))
-        sendJson(response, 200, { image: images.apply(id, command) })
+        sendJson(response, 200, { image: await images.apply(id, command) })
       },
     },
     {

@@ -1,0 +1,64 @@
+// Starts and stops the load worker; one load at a time, always bounded in duration.
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { context, ROOT_CONTEXT } from '@opentelemetry/api'
+import { logger } from '../logger.ts'
+
+export const MAX_LOAD_RATE = 1000
+export const MAX_LOAD_SECONDS = 600
+const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url))
+
+export interface LoadStatus {
+  running: boolean
+  rateAsked: number
+  rateAchieved: number
+  endsAt: string | null
+}
+
+export class LoadAlreadyRunningError extends Error {
+  constructor() {
+    super('a load is already running: stop it first (DELETE /api/demo/load)')
+    this.name = 'LoadAlreadyRunningError'
+  }
+}
+
+export function createLoadGenerator(targetUrl: () => string) {
+  let worker: ChildProcess | undefined
+  let status: LoadStatus = { running: false, rateAsked: 0, rateAchieved: 0, endsAt: null }
+
+  function start(rate: number, seconds: number): LoadStatus {
+    if (worker) throw new LoadAlreadyRunningError()
+    // Outside the request that started it: the worker's events belong to no trace.
+    const child = context.with(ROOT_CONTEXT, () =>
+      fork(WORKER, [targetUrl(), String(rate), String(seconds)], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      }),
+    )
+    worker = child
+    status = { running: true, rateAsked: rate, rateAchieved: 0, endsAt: new Date(Date.now() + seconds * 1000).toISOString() }
+    child.on('message', (message: { type: string; rate: number }) => {
+      if (message.type === 'tick' && worker === child) status.rateAchieved = message.rate
+    })
+    child.on('exit', () => {
+      if (worker !== child) return
+      worker = undefined
+      status = { ...status, running: false, rateAchieved: 0, endsAt: null }
+      logger.info('load stopped')
+    })
+    logger.info({ rate, seconds }, `load started: ${rate} req/s for ${seconds} s`)
+    return { ...status }
+  }
+
+  function stop(): LoadStatus {
+    const child = worker
+    worker = undefined
+    child?.kill('SIGTERM')
+    status = { ...status, running: false, rateAchieved: 0, endsAt: null }
+    return { ...status }
+  }
+
+  return { start, stop, status: (): LoadStatus => ({ ...status }) }
+}
+
+export type LoadGenerator = ReturnType<typeof createLoadGenerator>

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import autocannon from 'autocannon'
 import { startDraw64, type Draw64Process } from '../scripts/draw64-process.ts'
-import { freePort } from '../scripts/free-port.ts'
+import { freePort } from '../demo/free-port.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-chromium'
 import { startDev } from '../scripts/dev-process.ts'
 import { launchBrowser } from '../scripts/find-browser.ts'
-import { freePort } from '../scripts/free-port.ts'
+import { freePort } from '../demo/free-port.ts'
 
 const STROKES = Number(process.env.BENCH_STROKES ?? 50)
 const SLIDE = 'draw64-board'

@@ -45,3 +45,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Draw64Config {
     synchronous: synchronous(env.DRAW64_SQLITE_SYNCHRONOUS),
   }
 }
+
+/** `npm run demo -- --replicas 2`: the HA topology, a balancer in front of that many replicas. */
+export function replicasFromArgv(argv: string[] = process.argv): number {
+  const index = argv.indexOf('--replicas')
+  if (index < 0) return 0
+  const count = Number(argv[index + 1])
+  if (!Number.isInteger(count) || count < 1 || count > 8) throw new Error(`--replicas takes a number from 1 to 8, got "${argv[index + 1]}"`)
+  return count
+}
+
+/** service.name: OTEL_SERVICE_NAME when set (replicas), else draw64, or draw64-lb for the balancer. */
+export function serviceName(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): string {
+  return env.OTEL_SERVICE_NAME || (replicasFromArgv(argv) > 0 ? 'draw64-lb' : 'draw64')
+}

@@ -1,9 +1,11 @@
-// Starts Draw64: database, event stream, routes, HTTP server. Telemetry is set up before this
-// file runs, by demo/telemetry.ts (see the "demo" script in package.json).
+// Starts Draw64: database, event stream, routes, HTTP server; or, with --replicas N, the HA
+// balancer and its replicas. Telemetry is set up before this file runs, by demo/telemetry.ts
+// (see the "demo" script in package.json).
 import type { AddressInfo } from 'node:net'
-import { loadConfig } from './config.ts'
+import { loadConfig, replicasFromArgv } from './config.ts'
 import { createFaults } from './control/faults.ts'
 import { createLoadGenerator } from './control/load-generator.ts'
+import { startBalancer } from './ha/balancer.ts'
 import { createEventStream } from './http/event-stream.ts'
 import { controlRoutes } from './http/routes/control.ts'
 import { imageRoutes } from './http/routes/images.ts'
@@ -14,41 +16,53 @@ import { createImageService } from './image-service.ts'
 import { observeActiveImages } from './instruments.ts'
 import { logger } from './logger.ts'
 import { openDatabase } from './storage/database.ts'
+import { replicateEvents } from './storage/event-log.ts'
 import { createImageStore } from './storage/image-store.ts'
 
 const config = loadConfig()
-const faults = createFaults()
-const store = createImageStore(openDatabase(config.dataDir, config.synchronous), () => faults.beforeStatement())
-const events = createEventStream()
-const images = createImageService(store, events, faults)
-observeActiveImages(() => store.countUntraced())
+const replicas = replicasFromArgv()
+if (replicas > 0) await startBalancer(config, replicas)
+else startServer()
 
-const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host
-const load = createLoadGenerator(() => `http://${shownHost === 'localhost' ? '127.0.0.1' : shownHost}:${(server.address() as AddressInfo).port}`)
+function startServer(): void {
+  const faults = createFaults()
+  const beforeStatement = () => faults.beforeStatement()
+  const db = openDatabase(config.dataDir, config.synchronous)
+  const store = createImageStore(db, beforeStatement)
+  const events = createEventStream()
+  // An HA replica shares its events with the others through the database they share.
+  const replicaName = process.env.DRAW64_REPLICA
+  const publisher = replicaName ? replicateEvents(db, replicaName, events, beforeStatement) : events
+  const images = createImageService(store, publisher, faults)
+  observeActiveImages(() => store.countUntraced())
 
-const server = createHttpServer([
-  ...webRoutes(),
-  ...imageRoutes(images),
-  ...operationRoutes(images, store, events),
-  ...controlRoutes(faults, load),
-])
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host
+  const load = createLoadGenerator(() => `http://${shownHost === 'localhost' ? '127.0.0.1' : shownHost}:${(server.address() as AddressInfo).port}`)
 
-server.listen(config.port, config.host, () => {
-  const { port } = server.address() as AddressInfo
-  logger.info(
-    { url: `http://${shownHost}:${port}`, metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` },
-    `Draw64 listening on http://${shownHost}:${port}`,
-  )
-})
+  const server = createHttpServer([
+    ...webRoutes(),
+    ...imageRoutes(images),
+    ...operationRoutes(images, store, events),
+    ...controlRoutes(faults, load),
+  ])
 
-function shutdown(signal: string): void {
-  logger.info(`${signal} received, closing`)
-  load.stop()
-  events.close()
-  server.close(() => store.close())
-  server.closeAllConnections()
-  // Should anything hold the loop open, leave anyway.
-  setTimeout(() => process.exit(0), 3000).unref()
+  server.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo
+    logger.info(
+      { url: `http://${shownHost}:${port}`, metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` },
+      `Draw64 listening on http://${shownHost}:${port}`,
+    )
+  })
+
+  function shutdown(signal: string): void {
+    logger.info(`${signal} received, closing`)
+    load.stop()
+    events.close()
+    server.close(() => store.close())
+    server.closeAllConnections()
+    // Should anything hold the loop open, leave anyway.
+    setTimeout(() => process.exit(0), 3000).unref()
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))
 }
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))

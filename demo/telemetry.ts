@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { register } from 'node:module'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, RequestOptions } from 'node:http'
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus'
 import { HostMetrics } from '@opentelemetry/host-metrics'
 import { getBooleanFromEnv } from '@opentelemetry/core'
@@ -15,7 +15,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources'
 import { AggregationType } from '@opentelemetry/sdk-metrics'
 import { NodeSDK } from '@opentelemetry/sdk-node'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
-import { loadConfig } from './config.ts'
+import { loadConfig, serviceName } from './config.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
 
@@ -24,8 +24,11 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 // Requests that would make the slides watch themselves: polling, health, the event stream,
 // the demo controls, and the scrapes of the Prometheus exporter's own server (same process).
-const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics', '/api/demo/']
+const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics', '/api/demo/', '/otlp/']
 const isUntraced = (request: IncomingMessage) => UNTRACED_PATHS.some((path) => request.url?.startsWith(path))
+// The HA balancer's forwarded requests to those paths are untraced too (an event stream would
+// otherwise be one client span as long as the connection).
+const isUntracedOutgoing = (request: RequestOptions) => UNTRACED_PATHS.some((path) => request.path?.startsWith(path))
 
 // #region buckets
 // Draws take well under 5 ms: finer buckets than the semantic conventions' default ones,
@@ -40,7 +43,7 @@ function startTelemetry(): void {
   // #region sdk-pipelines
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'draw64',
+      [ATTR_SERVICE_NAME]: serviceName(),
       [ATTR_SERVICE_VERSION]: version,
       'service.instance.id': randomUUID(),
     }),
@@ -61,7 +64,7 @@ function startTelemetry(): void {
       },
     ],
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntraced }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntraced, ignoreOutgoingRequestHook: isUntracedOutgoing }),
       new PinoInstrumentation(),
       new RuntimeNodeInstrumentation(),
     ],

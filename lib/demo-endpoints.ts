@@ -10,6 +10,8 @@ export const endpoints = {
   metrics: METRICS_PROXY_PATH,
   images: `${DRAW64_PROXY_PATH}/api/images`,
   events: `${DRAW64_PROXY_PATH}/api/events`,
+  demoFaults: `${DRAW64_PROXY_PATH}/api/demo/faults`,
+  demoLoad: `${DRAW64_PROXY_PATH}/api/demo/load`,
 } as const
 
 /** Telemetry captured from a real run by `npm run capture`, shipped under public/. */

@@ -1,7 +1,7 @@
 // Starts `npm run dev` (scripts/dev.ts) on free ports, for the browser tests and the export.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { freePort } from './free-port.ts'
+import { freePort } from '../demo/free-port.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './free-port.ts'
+import { freePort } from '../demo/free-port.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 
@@ -24,6 +24,8 @@ export interface StartOptions {
   metricsPort?: number
   /** Keep stdout (the JSON logs); a benchmark turns this off so that reading it costs nothing. */
   captureOutput?: boolean
+  /** Arguments for demo/main.ts, such as ['--replicas', '2']. */
+  args?: string[]
 }
 
 async function waitUntilHealthy(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -44,7 +46,7 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
   const port = options.port ?? (await freePort())
   const metricsPort = options.metricsPort ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'draw64-test-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts', ...(options.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -24,11 +24,23 @@ export interface BufferedSpan {
   startUnixNano: bigint
 }
 
+/** Spans and records of other processes (replicas, browsers) arrive already as JSON, over OTLP. */
+type SpanItem = BufferedSpan | { json: TelemetrySpanJson }
+type LogItem = ReadWriteLogRecord | { json: TelemetryLogJson }
+
 const preciseStarts = new WeakMap<Span, bigint>()
 const nowUnixNano = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n
 
-export const spanBuffer = new RecentBuffer<BufferedSpan>(SPAN_BUFFER_CAPACITY)
-export const logBuffer = new RecentBuffer<ReadWriteLogRecord>(LOG_BUFFER_CAPACITY)
+const spanBuffer = new RecentBuffer<SpanItem>(SPAN_BUFFER_CAPACITY)
+const logBuffer = new RecentBuffer<LogItem>(LOG_BUFFER_CAPACITY)
+
+export function addSpans(spans: TelemetrySpanJson[]): void {
+  for (const json of spans) spanBuffer.push({ json })
+}
+
+export function addLogs(logs: TelemetryLogJson[]): void {
+  for (const json of logs) logBuffer.push({ json })
+}
 
 export class BufferSpanProcessor implements SpanProcessor {
   onStart(span: Span, _parentContext: Context): void {
@@ -72,10 +84,10 @@ function formatCursor(last: number): string {
 
 export function spansAfter(cursor: string | null, limit: number): { cursor: string; spans: TelemetrySpanJson[] } {
   const page = spanBuffer.after(parseCursor(cursor), limit)
-  return { cursor: formatCursor(page.last), spans: page.items.map(({ span, startUnixNano }) => serializeSpan(span, startUnixNano)) }
+  return { cursor: formatCursor(page.last), spans: page.items.map((item) => ('json' in item ? item.json : serializeSpan(item.span, item.startUnixNano))) }
 }
 
 export function logsAfter(cursor: string | null, limit: number): { cursor: string; logs: TelemetryLogJson[] } {
   const page = logBuffer.after(parseCursor(cursor), limit)
-  return { cursor: formatCursor(page.last), logs: page.items.map(serializeLogRecord) }
+  return { cursor: formatCursor(page.last), logs: page.items.map((item) => ('json' in item ? item.json : serializeLogRecord(item))) }
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { load } from '@slidev/parser/fs'
 import { describe, expect, it } from 'vitest'
-import { freePort } from '../../scripts/free-port.ts'
+import { freePort } from '../../demo/free-port.ts'
 import { browserAvailable, launchBrowser, watchedPage } from '../support/browser.ts'
 import { serveStatic } from '../support/static-server.ts'
 

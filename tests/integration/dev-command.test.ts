@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startDev } from '../../scripts/dev-process.ts'
-import { freePort } from '../../scripts/free-port.ts'
+import { freePort } from '../../demo/free-port.ts'
 
 describe('npm run dev', () => {
   it('starts Draw64 and the slides, proxies the demo same-origin, and stops both on one Ctrl-C', async () => {

@@ -18,7 +18,7 @@ export function isLocalRequest(request: IncomingMessage): boolean {
   return isLoopback(request.socket.remoteAddress) && clients.every((client) => client === '' || isLoopback(client))
 }
 
-function localOnly(handler: Handler): Handler {
+export function localOnly(handler: Handler): Handler {
   return (context) => {
     if (!isLocalRequest(context.request)) throw new HttpError(403, 'demo control answers only the speaker’s machine')
     return handler(context)
@@ -38,6 +38,10 @@ const loadRequest = z.strictObject({
 })
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
+  return [...faultRoutes(faults), ...loadRoutes(load)]
+}
+
+function faultRoutes(faults: Faults): Route[] {
   return [
     { method: 'GET', pattern: '/api/demo/faults', handler: localOnly(({ response }) => sendJson(response, 200, { faults: faults.list() })) },
     {
@@ -56,6 +60,11 @@ export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
         sendJson(response, 200, { fault: faults.set(params.name, body.enabled, body.value) })
       }),
     },
+  ]
+}
+
+export function loadRoutes(load: LoadGenerator): Route[] {
+  return [
     { method: 'GET', pattern: '/api/demo/load', handler: localOnly(({ response }) => sendJson(response, 200, load.status())) },
     {
       method: 'POST',

@@ -43,6 +43,13 @@ export function operationRoutes(images: ImageService, store: ImageStore, events:
         if (!events.connect(response)) throw new HttpError(503, 'too many live clients, try again later')
       },
     },
+    ...telemetryRoutes(),
+  ]
+}
+
+/** The slides' incremental feeds of the span and log buffers. */
+export function telemetryRoutes(): Route[] {
+  return [
     {
       method: 'GET',
       pattern: '/api/telemetry/spans',

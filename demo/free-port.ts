@@ -1,6 +1,7 @@
+// Asks the OS for a free loopback port: for the HA replicas, and for the tests, which never
+// assume that 3030, 8064 or 9464 are free.
 import { createServer } from 'node:net'
 
-/** Asks the OS for a free loopback port. Tests never assume 3030, 8064 or 9464 are free. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()

@@ -1,0 +1,147 @@
+// HA mode (`npm run demo -- --replicas 2`): a small load balancer on Draw64's port, in front
+// of replicas sharing the SQLite file. Requests go round-robin to the healthy replicas (a
+// refused connection tries the next one), through node:http, so the HTTP instrumentation
+// propagates the W3C trace context: one stroke is one trace across balancer and replica.
+// The balancer also serves the slides' telemetry endpoints, for all three processes.
+import http from 'node:http'
+import type { Draw64Config } from '../config.ts'
+import { createLoadGenerator } from '../control/load-generator.ts'
+import { MAX_BODY_BYTES } from '../http/body.ts'
+import { HttpError, sendJson } from '../http/respond.ts'
+import type { Handler, RequestContext, Route } from '../http/router.ts'
+import { loadRoutes, localOnly } from '../http/routes/control.ts'
+import { otlpRoutes } from '../http/routes/otlp.ts'
+import { telemetryRoutes } from '../http/routes/operations.ts'
+import { createHttpServer } from '../http/server.ts'
+import { logger } from '../logger.ts'
+import { draw64RouteTemplates } from '../http/routes/templates.ts'
+import { startReplicas, type Replica, type ReplicaSet } from './replicas.ts'
+
+function readBody(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) reject(new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`))
+      else chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', reject)
+  })
+}
+
+/** Forwards one request to one replica; rejects with the connection error if it cannot connect. */
+function forward(replica: Replica, { request, response }: RequestContext, body: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const upstream = http.request(`${replica.url}${request.url}`, { method: request.method, headers: { ...request.headers, host: new URL(replica.url).host } })
+    upstream.on('response', (answer) => {
+      response.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-draw64-replica': replica.name })
+      answer.pipe(response)
+      answer.on('end', resolve)
+      response.on('close', () => upstream.destroy())
+    })
+    upstream.on('error', reject)
+    upstream.end(body)
+  })
+}
+
+function proxy(set: ReplicaSet): Handler {
+  let next = 0
+  return async (context) => {
+    const body = await readBody(context.request)
+    const candidates = set.replicas.filter((replica) => replica.healthy)
+    for (let attempt = 0; attempt < candidates.length; attempt++) {
+      const replica = candidates[(next + attempt) % candidates.length]
+      try {
+        await forward(replica, context, body)
+        next = (next + attempt + 1) % Math.max(1, candidates.length)
+        return
+      } catch (error) {
+        if (context.response.headersSent) throw error
+        replica.healthy = false // routed around until its health check passes again
+        logger.warn(`${replica.name} refused ${context.request.method} ${context.request.url}: trying the next replica`)
+      }
+    }
+    throw new HttpError(503, 'no replica is available')
+  }
+}
+
+/** Fault flags live in each replica: the balancer switches them on all of them at once. */
+function broadcastToReplicas(set: ReplicaSet): Handler {
+  return localOnly(async ({ request, response }) => {
+    const body = request.method === 'GET' ? undefined : await readBody(request)
+    const answers = await Promise.all(
+      set.replicas
+        .filter((replica) => replica.healthy)
+        .map((replica) => fetch(`${replica.url}${request.url}`, { method: request.method, headers: { 'content-type': 'application/json' }, body: body?.toString('utf8') })),
+    )
+    if (answers.length === 0) throw new HttpError(503, 'no replica is available')
+    sendJson(response, answers[0].status, await answers[0].json())
+  })
+}
+
+function replicaRoutes(set: ReplicaSet): Route[] {
+  const named = (action: (name: string) => boolean | Promise<boolean>, verb: string): Handler =>
+    localOnly(async ({ response, params }) => {
+      if (!set.find(params.name)) throw new HttpError(404, `no replica named "${params.name}"`)
+      if (!(await action(params.name))) throw new HttpError(409, `${params.name} is already ${verb}`)
+      sendJson(response, 202, { replicas: set.replicas })
+    })
+  return [
+    { method: 'GET', pattern: '/api/demo/replicas', handler: localOnly(({ response }) => sendJson(response, 200, { replicas: set.replicas })) },
+    { method: 'DELETE', pattern: '/api/demo/replicas/:name', handler: named(set.stop, 'stopped') },
+    { method: 'POST', pattern: '/api/demo/replicas/:name', handler: named(set.restart, 'running') },
+  ]
+}
+
+export async function startBalancer(config: Draw64Config, count: number): Promise<void> {
+  // The replicas export their telemetry to the balancer, so its port must be known in advance.
+  if (config.port === 0) throw new Error('--replicas needs a fixed DRAW64_PORT')
+  const ownUrl = () => `http://127.0.0.1:${config.port}`
+  const set = await startReplicas(config, count, ownUrl)
+  const load = createLoadGenerator(ownUrl)
+  const forwardToReplica = proxy(set)
+
+  const server = createHttpServer([
+    { method: 'GET', pattern: '/healthz', handler: ({ response }) => sendJson(response, 200, { status: 'ok' }) },
+    {
+      method: 'GET',
+      pattern: '/readyz',
+      handler: ({ response }) => {
+        const healthy = set.replicas.filter((replica) => replica.healthy).map((replica) => replica.name)
+        if (healthy.length === 0) throw new HttpError(503, 'no replica is healthy')
+        sendJson(response, 200, { status: 'ready', replicas: healthy })
+      },
+    },
+    ...telemetryRoutes(),
+    ...otlpRoutes(),
+    ...replicaRoutes(set),
+    { method: 'GET', pattern: '/api/demo/faults', handler: broadcastToReplicas(set) },
+    { method: 'PUT', pattern: '/api/demo/faults/:name', handler: broadcastToReplicas(set) },
+    ...loadRoutes(load),
+    // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
+    ...draw64RouteTemplates().map((route) => ({ ...route, handler: forwardToReplica })),
+  ])
+
+  // Replicas must be up before the balancer answers its first request.
+  const deadline = Date.now() + 30_000
+  while (!set.replicas.every((replica) => replica.healthy) && Date.now() < deadline) {
+    await set.checkHealth()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  server.listen(config.port, config.host, () => {
+    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`
+    logger.info({ url, replicas: set.replicas.map((replica) => replica.url) }, `Draw64 balancer listening on ${url}, in front of ${count} replicas`)
+  })
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      load.stop()
+      set.stopAll()
+      server.close()
+      server.closeAllConnections()
+      setTimeout(() => process.exit(0), 3000).unref()
+    })
+  }
+}

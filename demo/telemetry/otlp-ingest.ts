@@ -1,0 +1,110 @@
+// OTLP/HTTP JSON (the encoding of OTEL_EXPORTER_OTLP_PROTOCOL=http/json) turned into the
+// buffers' JSON shapes: how the spans and logs of other processes (HA replicas) join the
+// ones the slides poll. Malformed input is rejected whole, before anything is stored.
+import { z } from 'zod'
+import type { TelemetryLogJson, TelemetrySpanJson } from './serialize.ts'
+
+// OTLP AnyValue: one of these keys, possibly nested in arrays and key-value lists.
+type AnyValue = { [key: string]: unknown }
+const anyValue: z.ZodType<AnyValue> = z.record(z.string(), z.unknown())
+const keyValues = z.array(z.object({ key: z.string(), value: anyValue })).default([])
+const resource = z.object({ attributes: keyValues }).default({ attributes: [] })
+const nanos = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String)
+const hexId = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`))
+
+const otlpSpan = z.object({
+  traceId: hexId(32),
+  spanId: hexId(16),
+  parentSpanId: z.union([hexId(16), z.literal('')]).default(''),
+  name: z.string().max(200),
+  kind: z.number().int().min(0).max(5).default(1),
+  startTimeUnixNano: nanos,
+  endTimeUnixNano: nanos,
+  attributes: keyValues,
+  status: z.object({ code: z.number().int().min(0).max(2).default(0), message: z.string().default('') }).default({ code: 0, message: '' }),
+  events: z.array(z.object({ name: z.string(), timeUnixNano: nanos, attributes: keyValues })).default([]),
+})
+
+const tracesRequest = z.object({
+  resourceSpans: z.array(z.object({ resource, scopeSpans: z.array(z.object({ spans: z.array(otlpSpan) })) })),
+})
+
+const logsRequest = z.object({
+  resourceLogs: z.array(
+    z.object({
+      resource,
+      scopeLogs: z.array(
+        z.object({
+          logRecords: z.array(
+            z.object({
+              timeUnixNano: nanos.optional(),
+              observedTimeUnixNano: nanos.optional(),
+              severityText: z.string().default(''),
+              body: anyValue.optional(),
+              traceId: z.union([hexId(32), z.literal('')]).default(''),
+              spanId: z.union([hexId(16), z.literal('')]).default(''),
+              attributes: keyValues,
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+})
+
+function plain(value: AnyValue | undefined): unknown {
+  if (!value) return ''
+  if ('stringValue' in value) return value.stringValue
+  if ('boolValue' in value) return value.boolValue
+  if ('intValue' in value) return Number(value.intValue)
+  if ('doubleValue' in value) return value.doubleValue
+  if ('arrayValue' in value) return ((value.arrayValue as { values?: AnyValue[] }).values ?? []).map(plain)
+  if ('kvlistValue' in value) return attributes((value.kvlistValue as { values?: { key: string; value: AnyValue }[] }).values ?? [])
+  return ''
+}
+
+function attributes(list: { key: string; value: AnyValue }[]): Record<string, any> {
+  return Object.fromEntries(list.map(({ key, value }) => [key, plain(value)]))
+}
+
+// OTLP counts span kinds from 1 (INTERNAL); the OpenTelemetry API, and the slides, from 0.
+const apiKind = (otlpKind: number) => Math.max(0, otlpKind - 1)
+
+export function spansFromOtlp(body: unknown): TelemetrySpanJson[] {
+  const request = tracesRequest.parse(body)
+  return request.resourceSpans.flatMap(({ resource: { attributes: resourceAttributes }, scopeSpans }) => {
+    const serviceName = String(attributes(resourceAttributes)['service.name'] ?? 'unknown_service')
+    return scopeSpans.flatMap(({ spans }) =>
+      spans.map((span) => ({
+        traceId: span.traceId,
+        spanId: span.spanId,
+        parentSpanId: span.parentSpanId,
+        name: span.name,
+        kind: apiKind(span.kind),
+        serviceName,
+        startTimeUnixNano: span.startTimeUnixNano,
+        endTimeUnixNano: span.endTimeUnixNano,
+        attributes: attributes(span.attributes),
+        status: span.status,
+        events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano, attributes: attributes(event.attributes) })),
+      })),
+    )
+  })
+}
+
+export function logsFromOtlp(body: unknown): TelemetryLogJson[] {
+  const request = logsRequest.parse(body)
+  return request.resourceLogs.flatMap(({ resource: { attributes: resourceAttributes }, scopeLogs }) => {
+    const serviceName = String(attributes(resourceAttributes)['service.name'] ?? 'unknown_service')
+    return scopeLogs.flatMap(({ logRecords }) =>
+      logRecords.map((record) => ({
+        timeUnixNano: record.timeUnixNano ?? record.observedTimeUnixNano ?? '0',
+        severityText: record.severityText,
+        body: plain(record.body) as TelemetryLogJson['body'],
+        traceId: record.traceId,
+        spanId: record.spanId,
+        attributes: { ...attributes(record.attributes), 'service.name': serviceName },
+      })),
+    )
+  })
+}

@@ -1,14 +1,16 @@
 // npm run dev — the talk: Draw64 (started here, or reused when one already answers) and the
 // Slidev dev server, stopped together by one Ctrl-C. A Draw64 started here that crashes is
 // started again, so the slides go from "reconnecting" back to "live" by themselves.
-// `npm run dev -- --lan` serves both on the LAN so the audience can follow (see README).
+// `npm run dev -- --lan` serves both on the LAN so the audience can follow (see README);
+// `npm run dev -- --replicas 2` runs Draw64 as the HA topology (a balancer and two replicas).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_PORTS, loadConfig } from '../demo/config.ts'
+import { DEFAULT_PORTS, loadConfig, replicasFromArgv } from '../demo/config.ts'
 
 const lan = process.argv.includes('--lan')
+const replicas = replicasFromArgv()
 const env: NodeJS.ProcessEnv = { ...process.env, ...(lan ? { DRAW64_LAN: '1' } : {}) }
 const demo = loadConfig(env)
 const slidesPort = Number(env.SLIDES_PORT || DEFAULT_PORTS.slides)
@@ -43,7 +45,8 @@ process.on('SIGTERM', () => stop())
 /** Draw64's JSON logs go to a file (truncated at each start) so the terminal stays readable. */
 function startDraw64(logFile: string): void {
   const log = openSync(logFile, 'w')
-  draw64 = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts'], {
+  const args = replicas > 0 ? ['--replicas', String(replicas)] : []
+  draw64 = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts', ...args], {
     env,
     stdio: ['ignore', log, 'inherit'],
   })

@@ -23,6 +23,19 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
   }
 }
 
+const LINGER_MS = 5000
+
+/**
+ * After refusing a body still being uploaded (413, 415…), close in stages (RFC 9112 §9.6):
+ * closing at once would reset the connection while the client writes, and it would never read
+ * the answer. Send FIN, keep discarding what still arrives, then close.
+ */
+function closeAfterRefusal(request: http.IncomingMessage): void {
+  request.socket.end()
+  request.resume()
+  setTimeout(() => request.socket.destroy(), LINGER_MS).unref()
+}
+
 export function createHttpServer(routes: Route[]): http.Server {
   const match = createRouter(routes)
 
@@ -44,6 +57,11 @@ export function createHttpServer(routes: Route[]): http.Server {
   const server = http.createServer((request, response) => {
     response.setHeader('x-content-type-options', 'nosniff')
     handle(request, response).catch((error: unknown) => {
+      // The client hung up before sending its whole body: nobody is left to answer.
+      if (request.destroyed && !request.complete) {
+        logger.warn(`${request.method} ${(request.url ?? '').split('?')[0]}: the client closed the connection mid-request`)
+        return
+      }
       const status = statusOf(error)
       if (status >= 500) logger.error({ err: error }, `${request.method} ${request.url} failed: ${(error as Error).message}`)
       else logger.warn({ status }, `${(error as Error).message} (${request.method} ${(request.url ?? '').split('?')[0]} → ${status})`)
@@ -53,8 +71,7 @@ export function createHttpServer(routes: Route[]): http.Server {
       }
       const message = status >= 500 ? 'internal error' : (error as Error).message
       sendError(response, status, message, error instanceof HttpError ? error.headers : {})
-      // A body we refused to read must not be parsed as the next request on this connection.
-      if (!request.complete) response.once('finish', () => request.socket.destroy())
+      if (!request.complete) response.once('finish', () => closeAfterRefusal(request))
     })
   })
   server.headersTimeout = 10_000

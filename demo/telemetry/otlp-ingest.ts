@@ -67,13 +67,17 @@ function attributes(list: { key: string; value: AnyValue }[]): Record<string, an
   return Object.fromEntries(list.map(({ key, value }) => [key, plain(value)]))
 }
 
+function serviceOf(resourceAttributes: { key: string; value: AnyValue }[]): string {
+  return String(attributes(resourceAttributes)['service.name'] ?? 'unknown_service')
+}
+
 // OTLP counts span kinds from 1 (INTERNAL); the OpenTelemetry API, and the slides, from 0.
 const apiKind = (otlpKind: number) => Math.max(0, otlpKind - 1)
 
 export function spansFromOtlp(body: unknown): TelemetrySpanJson[] {
   const request = tracesRequest.parse(body)
   return request.resourceSpans.flatMap(({ resource: { attributes: resourceAttributes }, scopeSpans }) => {
-    const serviceName = String(attributes(resourceAttributes)['service.name'] ?? 'unknown_service')
+    const serviceName = serviceOf(resourceAttributes)
     return scopeSpans.flatMap(({ spans }) =>
       spans.map((span) => ({
         traceId: span.traceId,
@@ -95,7 +99,7 @@ export function spansFromOtlp(body: unknown): TelemetrySpanJson[] {
 export function logsFromOtlp(body: unknown): TelemetryLogJson[] {
   const request = logsRequest.parse(body)
   return request.resourceLogs.flatMap(({ resource: { attributes: resourceAttributes }, scopeLogs }) => {
-    const serviceName = String(attributes(resourceAttributes)['service.name'] ?? 'unknown_service')
+    const serviceName = serviceOf(resourceAttributes)
     return scopeLogs.flatMap(({ logRecords }) =>
       logRecords.map((record) => ({
         timeUnixNano: record.timeUnixNano ?? record.observedTimeUnixNano ?? '0',

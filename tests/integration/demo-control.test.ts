@@ -3,15 +3,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import { json, pixelsOf, putCommand } from '../support/http.ts'
-
-interface SpanJson {
-  traceId: string
-  name: string
-  startTimeUnixNano: string
-  endTimeUnixNano: string
-  status: { code: number; message: string }
-  events: { name: string; attributes: Record<string, unknown> }[]
-}
+import type { TelemetrySpanJson as SpanJson } from '../../demo/telemetry/serialize.ts'
 
 let server: Draw64Process
 let base: string
@@ -142,11 +134,13 @@ describe('load generator', () => {
     expect(mean).toBeLessThanOrEqual(120)
 
     expect(await json(await fetch(`${base}/api/demo/load`, { method: 'DELETE' }))).toMatchObject({ running: false })
-    // Once the requests in flight are answered, no new draw arrives.
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    const { cursor } = await json(await fetch(`${base}/api/telemetry/spans`))
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    expect((await json(await fetch(`${base}/api/telemetry/spans?after=${cursor}`))).spans).toEqual([])
+    // Once the requests in flight are answered, no new draw arrives: a quiet second comes soon.
+    const spansInASecond = async () => {
+      const { cursor } = await json(await fetch(`${base}/api/telemetry/spans`))
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      return (await json(await fetch(`${base}/api/telemetry/spans?after=${cursor}`))).spans.length
+    }
+    await expect.poll(spansInASecond, { timeout: 8000, interval: 0 }).toBe(0)
   }, 30_000)
 
   it('stops by itself at the end of its duration', async () => {

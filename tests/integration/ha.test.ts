@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import { json, putCommand } from '../support/http.ts'
 import { connectEvents } from '../support/sse.ts'
-
-interface SpanJson {
-  traceId: string
-  spanId: string
-  parentSpanId: string
-  name: string
-  kind: number
-  serviceName: string
-}
+import type { TelemetrySpanJson as SpanJson } from '../../demo/telemetry/serialize.ts'
 
 let balancer: Draw64Process
 let base: string

@@ -3,19 +3,7 @@ import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import { json, putCommand } from '../support/http.ts'
-
-interface SpanJson {
-  traceId: string
-  spanId: string
-  parentSpanId: string
-  name: string
-  kind: number
-  serviceName: string
-  startTimeUnixNano: string
-  endTimeUnixNano: string
-  attributes: Record<string, unknown>
-  status: { code: number; message: string }
-}
+import type { TelemetrySpanJson as SpanJson } from '../../demo/telemetry/serialize.ts'
 
 let server: Draw64Process
 let base: string

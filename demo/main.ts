@@ -37,7 +37,9 @@ function startServer(): void {
   observeActiveImages(() => store.countUntraced())
 
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host
-  const load = createLoadGenerator(() => `http://${shownHost === 'localhost' ? '127.0.0.1' : shownHost}:${(server.address() as AddressInfo).port}`)
+  // The load worker runs on this machine: it reaches a server bound to every interface by loopback.
+  const reachableHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
+  const load = createLoadGenerator(() => `http://${reachableHost}:${(server.address() as AddressInfo).port}`)
 
   const server = createHttpServer([
     ...webRoutes(),

@@ -50,6 +50,12 @@ describe.runIf(browserAvailable)('the deck', { timeout: 120_000 }, () => {
     for (let no = 1; no <= total; no++) {
       await page.evaluate((target) => (window as any).__slidev__.nav.go(target, 999), no)
       await page.waitForSelector(`.slidev-page-${no} .slidev-layout`, { state: 'attached' })
+      // Mermaid draws asynchronously, into a shadow root: measure once every diagram is there.
+      await page.waitForFunction(
+        (target) => [...document.querySelectorAll(`.slidev-page-${target} .mermaid`)].every((diagram) => diagram.shadowRoot?.querySelector('svg')),
+        no,
+        { timeout: 15_000 },
+      )
       await page.waitForTimeout(SETTLE_MS)
       await page.screenshot({ path: `${SCREENSHOTS}/${String(no).padStart(2, '0')}.png` })
       slides.push(

@@ -139,19 +139,33 @@ function usePollingWhileVisible(feed: Feed): void {
   onScopeDispose(() => release?.())
 }
 
+/**
+ * The feed's data as the calling component should see it: Slidev keeps every slide mounted,
+ * so components of slides off screen get no updates (nothing to recompute or re-render).
+ */
+function whileVisible<T>(source: Ref<T>): Readonly<Ref<T>> {
+  const isActive = useIsSlideActive()
+  const { isPrintMode } = useNav()
+  const view = shallowRef(source.value)
+  watch([source, isActive, isPrintMode], ([value, active, print]) => {
+    if (active || print) view.value = value
+  })
+  return view
+}
+
 export function useSpans() {
   usePollingWhileVisible(spanFeed.feed)
-  return { spans: computed(() => spanFeed.items.value), state: computed(() => spanFeed.feed.state.value) }
+  return { spans: whileVisible(spanFeed.items), state: computed(() => spanFeed.feed.state.value) }
 }
 
 export function useLogs() {
   usePollingWhileVisible(logFeed.feed)
-  return { logs: computed(() => logFeed.items.value), state: computed(() => logFeed.feed.state.value) }
+  return { logs: whileVisible(logFeed.items), state: computed(() => logFeed.feed.state.value) }
 }
 
 export function useMetrics() {
   usePollingWhileVisible(metricsFeed)
-  return { scrapes: computed(() => scrapes.value), state: computed(() => metricsState.value) }
+  return { scrapes: whileVisible(scrapes), state: computed(() => metricsState.value) }
 }
 
 /** The state of the link to the demo, as the span feed (polled on every live slide) sees it. */

@@ -1,0 +1,129 @@
+// npm run bench:long-tasks — browser long tasks (> 50 ms) on a live slide while Draw64 takes
+// 200 req/s (goal: 0). `npm run dev` on free ports; for each slide (/live-traces,
+// /live-metrics, /draw64-board): a fresh Chromium page, wait until its components are live,
+// start the load through POST /api/demo/load, observe `longtask` entries for 30 s
+// (BENCH_SECONDS), stop the load. Prints the count and durations per slide and the rate the
+// load achieved. With long tasks, it prints their attribution and the top self-time
+// functions of a CPU profile taken over the same window (saved to .scratch/, open it in
+// Chrome DevTools); BENCH_PROFILE=0 measures without the profiler.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startDev } from '../scripts/dev-process.ts'
+import { launchBrowser } from '../scripts/find-browser.ts'
+import { freePort } from '../demo/free-port.ts'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
+const RATE = Number(process.env.BENCH_RATE ?? 200)
+const PROFILE = process.env.BENCH_PROFILE !== '0'
+const SLIDES: Record<string, string[]> = {
+  'live-traces': ['LiveTraces'],
+  'live-metrics': ['LiveMetrics'],
+  'draw64-board': ['Draw64Canvas', 'LiveTraces'],
+}
+const SCRATCH = join(import.meta.dirname, '..', '.scratch')
+
+// In-page code as strings: tsx would otherwise wrap inner functions in a helper that does
+// not exist in the page.
+const OBSERVE = `(() => {
+  window.__longTasks = []
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      window.__longTasks.push({
+        start: Math.round(entry.startTime),
+        duration: Math.round(entry.duration),
+        attribution: (entry.attribution || []).map((a) => [a.name, a.containerType, a.containerSrc, a.containerName].filter(Boolean).join(' ')).join('; '),
+      })
+    }
+  }).observe({ type: 'longtask', buffered: false })
+})()`
+const COLLECT = `window.__longTasks`
+
+interface LongTask { start: number; duration: number; attribution: string }
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+/** Self time per function (ms), summed over the samples, highest first. */
+function topSelfTime(profile: Profile, count = 12): [string, number][] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const self = new Map<string, number>()
+  profile.samples.forEach((id, index) => {
+    const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame
+    const file = url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')
+    const key = url ? `${functionName || '(anonymous)'}  ${file}:${lineNumber + 1}:${columnNumber + 1}` : functionName
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[index + 1] ?? 0) / 1000)
+  })
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, count)
+}
+
+const draw64Port = await freePort()
+const draw64 = `http://127.0.0.1:${draw64Port}`
+const dev = await startDev({
+  DRAW64_PORT: String(draw64Port),
+  OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+  DRAW64_DATA_DIR: `/tmp/draw64-bench-longtasks-${process.pid}`,
+})
+const browser = await launchBrowser()
+const results: { slide: string; tasks: LongTask[]; rate: number }[] = []
+try {
+  for (const [slide, components] of Object.entries(SLIDES)) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    await page.goto(`${dev.slidesUrl}/${slide}`)
+    for (const name of components) await page.waitForSelector(`[data-live-component="${name}"][data-state="live"]`, { timeout: 60_000 })
+    await page.waitForTimeout(2000) // let the first render settle before measuring
+    const started = await fetch(`${draw64}/api/demo/load`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rate: RATE, durationSeconds: SECONDS + 10 }),
+    })
+    if (!started.ok) throw new Error(`POST /api/demo/load: ${started.status} ${await started.text()}`)
+    await page.waitForTimeout(2000) // the load worker ramps up
+    const cdp = PROFILE ? await page.context().newCDPSession(page) : undefined
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 })
+      await cdp.send('Profiler.start')
+    }
+    await page.evaluate(OBSERVE)
+    const rates: number[] = []
+    for (let second = 0; second < SECONDS; second++) {
+      await page.waitForTimeout(1000)
+      const status = (await (await fetch(`${draw64}/api/demo/load`)).json()) as { rateAchieved: number }
+      rates.push(status.rateAchieved)
+    }
+    const tasks = (await page.evaluate(COLLECT)) as LongTask[]
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile }
+      if (tasks.length) {
+        mkdirSync(SCRATCH, { recursive: true })
+        const file = join(SCRATCH, `long-tasks-${slide}.cpuprofile`)
+        writeFileSync(file, JSON.stringify(profile))
+        console.log(`\n/${slide}: CPU profile over the window → ${file}; top self time (ms):`)
+        for (const [fn, time] of topSelfTime(profile)) console.log(`  ${time.toFixed(0).padStart(6)}  ${fn}`)
+      }
+      await cdp.detach()
+    }
+    await fetch(`${draw64}/api/demo/load`, { method: 'DELETE' })
+    const rate = rates.reduce((sum, value) => sum + value, 0) / rates.length
+    results.push({ slide, tasks, rate })
+    console.log(`\n/${slide}: ${tasks.length} long tasks in ${SECONDS} s at ${RATE} req/s asked, ${rate.toFixed(0)} req/s achieved (mean of 1 s samples)`)
+    if (tasks.length) {
+      console.log(`  durations (ms): ${tasks.map((task) => task.duration).join(', ')}`)
+      const attributions = new Map<string, number>()
+      for (const task of tasks) attributions.set(task.attribution || '(none)', (attributions.get(task.attribution || '(none)') ?? 0) + 1)
+      for (const [attribution, count] of attributions) console.log(`  attribution ×${count}: ${attribution}`)
+    }
+    await page.close()
+    await new Promise((resolve) => setTimeout(resolve, 3000)) // let the server drain
+  }
+} finally {
+  await fetch(`${draw64}/api/demo/load`, { method: 'DELETE' }).catch(() => {})
+  await browser.close()
+  await dev.stop()
+}
+
+console.log(`\nlong tasks (> 50 ms) during ${SECONDS} s at ${RATE} req/s (goal 0)${PROFILE ? ', CPU profiler on' : ''}:`)
+for (const { slide, tasks, rate } of results) {
+  const durations = tasks.map((task) => task.duration)
+  const summary = tasks.length ? `max ${Math.max(...durations)} ms, total ${durations.reduce((a, b) => a + b, 0)} ms` : ''
+  console.log(`  /${slide.padEnd(14)} ${String(tasks.length).padStart(3)}  ${summary}   (load ${rate.toFixed(0)} req/s)`)
+}

@@ -6,7 +6,7 @@
 import http from 'node:http'
 import type { Draw64Config } from '../config.ts'
 import { createLoadGenerator } from '../control/load-generator.ts'
-import { MAX_BODY_BYTES } from '../http/body.ts'
+import { readBody } from '../http/body.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
 import type { Handler, RequestContext, Route } from '../http/router.ts'
 import { loadRoutes, localOnly } from '../http/routes/control.ts'
@@ -16,20 +16,6 @@ import { createHttpServer } from '../http/server.ts'
 import { logger } from '../logger.ts'
 import { draw64RouteTemplates } from '../http/routes/templates.ts'
 import { startReplicas, type Replica, type ReplicaSet } from './replicas.ts'
-
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) reject(new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`))
-      else chunks.push(chunk)
-    })
-    request.on('end', () => resolve(Buffer.concat(chunks)))
-    request.on('error', reject)
-  })
-}
 
 /** Forwards one request to one replica; rejects with the connection error if it cannot connect. */
 function forward(replica: Replica, { request, response }: RequestContext, body: Buffer): Promise<void> {

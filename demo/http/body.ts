@@ -1,4 +1,4 @@
-// Reads a JSON request body, refusing it early when it is too large or not JSON at all.
+// Reads request bodies, refusing them early when they are too large, or not JSON when JSON is due.
 import type { IncomingMessage } from 'node:http'
 import { HttpError } from './respond.ts'
 
@@ -13,9 +13,21 @@ export async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BY
   const declared = Number(request.headers['content-length'])
   if (declared > limit) throw new HttpError(413, `the body is larger than ${limit} bytes`)
 
-  // Plain 'data' events rather than `for await`: one promise per body instead of one per chunk,
-  // which matters when async_hooks (the OTel context manager) watch every promise.
-  const text = await new Promise<string>((resolve, reject) => {
+  const text = (await readBody(request, limit)).toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON')
+  }
+}
+
+/**
+ * Reads a whole body, refusing it (413) past `limit`. Plain 'data' events rather than
+ * `for await`: one promise per body instead of one per chunk, which matters when async_hooks
+ * (the OTel context manager) watch every promise.
+ */
+export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = []
     let received = 0
     request.on('data', (chunk: Buffer) => {
@@ -28,12 +40,7 @@ export async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BY
       }
       chunks.push(chunk)
     })
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('end', () => resolve(Buffer.concat(chunks)))
     request.on('error', reject)
   })
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new HttpError(400, 'the body is not valid JSON')
-  }
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
-import { json, pixelsOf, putCommand } from '../support/http.ts'
+import { json, pixelsOf, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import type { TelemetrySpanJson as SpanJson } from '../../demo/telemetry/serialize.ts'
 
 let server: Draw64Process
@@ -25,16 +25,16 @@ function setFault(name: string, body: unknown, headers: Record<string, string> =
 
 /** Draws once with a known trace id and returns the answer and the spans of that trace. */
 async function tracedDraw(): Promise<{ response: Response; spans: SpanJson[]; traceId: string; ms: number }> {
-  const traceId = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')
+  const traceparent = randomTraceparent()
+  const traceId = traceIdOf(traceparent)
   const started = performance.now()
   const response = await fetch(`${base}/api/images/faulty`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${'1'.repeat(16)}-01` },
+    headers: { 'content-type': 'application/json', traceparent },
     body: JSON.stringify({ command: { command_type: 'draw', values: [[9, 9, 1, 2, 3]] } }),
   })
   const ms = performance.now() - started
-  const { spans } = await json(await fetch(`${base}/api/telemetry/spans`))
-  return { response, traceId, ms, spans: (spans as SpanJson[]).filter((span) => span.traceId === traceId) }
+  return { response, traceId, ms, spans: await spansOfTrace(base, traceId) }
 }
 
 const durationMs = (span: SpanJson) => Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6

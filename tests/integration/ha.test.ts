@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
-import { json, putCommand } from '../support/http.ts'
+import { json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import { connectEvents } from '../support/sse.ts'
-import type { TelemetrySpanJson as SpanJson } from '../../demo/telemetry/serialize.ts'
 
 let balancer: Draw64Process
 let base: string
@@ -18,19 +17,18 @@ afterAll(() => balancer.stop())
 
 describe('HA topology: a balancer in front of two replicas', () => {
   it('makes one trace of a stroke, across the balancer and a replica', async () => {
-    const traceId = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')
+    const traceparent = randomTraceparent()
+    const traceId = traceIdOf(traceparent)
     const response = await fetch(`${base}/api/images/shared`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${'2'.repeat(16)}-01` },
+      headers: { 'content-type': 'application/json', traceparent },
       body: JSON.stringify({ command: { command_type: 'draw', values: [[3, 3, 3, 3, 3]] } }),
     })
     expect(response.status).toBe(200)
     const replica = response.headers.get('x-draw64-replica')!
 
-    const spansOfTrace = async () =>
-      ((await json(await fetch(`${base}/api/telemetry/spans`))).spans as SpanJson[]).filter((span) => span.traceId === traceId)
-    await expect.poll(async () => (await spansOfTrace()).length, { timeout: 5000 }).toBeGreaterThanOrEqual(9)
-    const spans = await spansOfTrace()
+    await expect.poll(async () => (await spansOfTrace(base, traceId)).length, { timeout: 5000 }).toBeGreaterThanOrEqual(9)
+    const spans = await spansOfTrace(base, traceId)
     expect(new Set(spans.map((span) => span.serviceName))).toEqual(new Set(['draw64-lb', replica]))
 
     const edge = spans.find((span) => span.serviceName === 'draw64-lb' && span.kind === 2)!

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
-import { json, putCommand } from '../support/http.ts'
+import { json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import type { TelemetrySpanJson as SpanJson } from '../../demo/telemetry/serialize.ts'
 
 let server: Draw64Process
@@ -15,16 +15,7 @@ beforeAll(async () => {
 })
 afterAll(() => server.stop())
 
-async function spansOfTrace(traceparent: string): Promise<SpanJson[]> {
-  const traceId = traceparent.split('-')[1]
-  const { spans } = await json(await fetch(`${base}/api/telemetry/spans`))
-  return (spans as SpanJson[]).filter((span) => span.traceId === traceId)
-}
-
-function randomTraceparent(): string {
-  const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join('')
-  return `00-${hex(16)}-${hex(8)}-01`
-}
+const spansOf = (traceparent: string): Promise<SpanJson[]> => spansOfTrace(base, traceIdOf(traceparent))
 
 async function tracedDraw(values: number[][]): Promise<{ traceparent: string; response: Response }> {
   const traceparent = randomTraceparent()
@@ -40,7 +31,7 @@ describe('traces', () => {
   it('gives a draw one trace: a server span with http.route, domain spans and one span per SQLite statement', async () => {
     const { traceparent, response } = await tracedDraw([[1, 1, 9, 9, 9]])
     expect(response.status).toBe(200)
-    const spans = await spansOfTrace(traceparent)
+    const spans = await spansOf(traceparent)
     const byName = new Map(spans.map((span) => [span.name, span]))
 
     const server = byName.get('PUT /api/images/:id')!
@@ -75,7 +66,7 @@ describe('traces', () => {
   it('marks a rejected command: 400 on the server span, an error on the validate span', async () => {
     const { traceparent, response } = await tracedDraw([[99, 1, 9, 9, 9]])
     expect(response.status).toBe(400)
-    const spans = await spansOfTrace(traceparent)
+    const spans = await spansOf(traceparent)
     expect(spans.find((span) => span.name === 'PUT /api/images/:id')?.attributes['http.response.status_code']).toBe(400)
     const validate = spans.find((span) => span.name === 'validate command')!
     expect(validate.status.code).toBe(2)

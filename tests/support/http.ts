@@ -1,4 +1,5 @@
 // Small helpers for talking to the real server over HTTP.
+import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
 
 export async function json(response: Response): Promise<any> {
   const text = await response.text()
@@ -26,4 +27,18 @@ export async function pixelsOf(baseUrl: string, id: string): Promise<Uint8Array>
 export function rgbAt(pixels: Uint8Array, x: number, y: number): number[] {
   const offset = (y * 64 + x) * 3
   return [pixels[offset], pixels[offset + 1], pixels[offset + 2]]
+}
+
+/** A W3C traceparent with a random trace id, so a test can find the spans of its own request. */
+export function randomTraceparent(): string {
+  const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join('')
+  return `00-${hex(16)}-${hex(8)}-01`
+}
+
+export const traceIdOf = (traceparent: string) => traceparent.split('-')[1]
+
+/** The buffered spans of one trace, as the slides would receive them. */
+export async function spansOfTrace(baseUrl: string, traceId: string): Promise<TelemetrySpanJson[]> {
+  const { spans } = await json(await fetch(`${baseUrl}/api/telemetry/spans`))
+  return (spans as TelemetrySpanJson[]).filter((span) => span.traceId === traceId)
 }

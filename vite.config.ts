@@ -24,7 +24,18 @@ export default defineConfig({
     },
   },
   // Found late by the optimiser otherwise, which then reloads the page in the middle of a test.
-  optimizeDeps: { include: ['uplot'] },
+  optimizeDeps: {
+    include: [
+      'uplot',
+      // The browser's own tracing (demo/web/browser-tracing.js).
+      '@opentelemetry/api',
+      '@opentelemetry/exporter-trace-otlp-http',
+      '@opentelemetry/instrumentation',
+      '@opentelemetry/instrumentation-fetch',
+      '@opentelemetry/resources',
+      '@opentelemetry/sdk-trace-web',
+    ],
+  },
   // Vite 8's default CSS minifier (lightningcss) rejects a selector in Slidev's styles.
   build: { cssMinify: 'esbuild' },
 })

@@ -2,12 +2,16 @@
 // the operator opts in to serving the LAN (DRAW64_LAN=1, or `npm run dev -- --lan`).
 
 export interface Draw64Config {
+  /** Serving the LAN was asked for (DRAW64_LAN): the audience joins from their phones. */
+  lan: boolean
   host: string
   port: number
   metricsHost: string
   metricsPort: number
   dataDir: string
   synchronous: 'normal' | 'full'
+  /** Draws per second and burst allowed to each client other than this machine. */
+  drawRateLimit: { perSecond: number; burst: number }
 }
 
 export const DEFAULT_PORTS = { slides: 3030, api: 8064, metrics: 9464 } as const
@@ -28,6 +32,13 @@ function port(value: string | undefined, fallback: number, name: string): number
   return parsed
 }
 
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback
+  const parsed = Number(value)
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`)
+  return parsed
+}
+
 function synchronous(value: string | undefined): 'normal' | 'full' {
   if (value === undefined || value === '' || value.toLowerCase() === 'normal') return 'normal'
   if (value.toLowerCase() === 'full') return 'full'
@@ -37,12 +48,17 @@ function synchronous(value: string | undefined): 'normal' | 'full' {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Draw64Config {
   const defaultHost = lanEnabled(env) ? ALL_INTERFACES : LOOPBACK
   return {
+    lan: lanEnabled(env),
     host: env.DRAW64_HOST || defaultHost,
     port: port(env.DRAW64_PORT, DEFAULT_PORTS.api, 'DRAW64_PORT'),
     metricsHost: env.OTEL_EXPORTER_PROMETHEUS_HOST || defaultHost,
     metricsPort: port(env.OTEL_EXPORTER_PROMETHEUS_PORT, DEFAULT_PORTS.metrics, 'OTEL_EXPORTER_PROMETHEUS_PORT'),
     dataDir: env.DRAW64_DATA_DIR || 'data',
     synchronous: synchronous(env.DRAW64_SQLITE_SYNCHRONOUS),
+    drawRateLimit: {
+      perSecond: positive(env.DRAW64_RATE_LIMIT_PER_SECOND, 15, 'DRAW64_RATE_LIMIT_PER_SECOND'),
+      burst: positive(env.DRAW64_RATE_LIMIT_BURST, 30, 'DRAW64_RATE_LIMIT_BURST'),
+    },
   }
 }
 

@@ -19,6 +19,11 @@ export const sseClients = meter.createUpDownCounter('draw64.sse.clients', {
   description: 'Clients connected to the live event stream',
   unit: '{client}',
 })
+
+export const rateLimitRejections = meter.createCounter('draw64.rate_limit.rejections', {
+  description: 'Requests refused with 429 because their client exceeded its budget, by route',
+  unit: '{request}',
+})
 // #endregion counters
 
 // #region histogram-gauge

@@ -7,10 +7,12 @@ import { createFaults } from './control/faults.ts'
 import { createLoadGenerator } from './control/load-generator.ts'
 import { startBalancer } from './ha/balancer.ts'
 import { createEventStream } from './http/event-stream.ts'
+import { audienceRoutes } from './http/routes/audience.ts'
 import { controlRoutes } from './http/routes/control.ts'
 import { imageRoutes } from './http/routes/images.ts'
 import { operationRoutes } from './http/routes/operations.ts'
 import { webRoutes } from './http/routes/web.ts'
+import { createRateLimiter } from './http/rate-limit.ts'
 import { createHttpServer } from './http/server.ts'
 import { createImageService } from './image-service.ts'
 import { observeActiveImages } from './instruments.ts'
@@ -43,7 +45,8 @@ function startServer(): void {
 
   const server = createHttpServer([
     ...webRoutes(),
-    ...imageRoutes(images),
+    ...imageRoutes(images, createRateLimiter(config.drawRateLimit)),
+    ...audienceRoutes(() => (server.address() as AddressInfo).port, config.lan),
     ...operationRoutes(images, store, events),
     ...controlRoutes(faults, load),
   ])

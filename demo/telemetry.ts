@@ -24,7 +24,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 // Requests that would make the slides watch themselves: polling, health, the event stream,
 // the demo controls, and the scrapes of the Prometheus exporter's own server (same process).
-const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics', '/api/demo/', '/otlp/']
+const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics', '/api/demo/', '/otlp/', '/rum/']
 const isUntraced = (request: IncomingMessage) => UNTRACED_PATHS.some((path) => request.url?.startsWith(path))
 // The HA balancer's forwarded requests to those paths are untraced too (an event stream would
 // otherwise be one client span as long as the connection).

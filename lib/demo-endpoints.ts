@@ -10,6 +10,7 @@ export const endpoints = {
   metrics: METRICS_PROXY_PATH,
   images: `${DRAW64_PROXY_PATH}/api/images`,
   events: `${DRAW64_PROXY_PATH}/api/events`,
+  join: `${DRAW64_PROXY_PATH}/api/join`,
   demoFaults: `${DRAW64_PROXY_PATH}/api/demo/faults`,
   demoLoad: `${DRAW64_PROXY_PATH}/api/demo/load`,
 } as const

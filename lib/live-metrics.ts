@@ -9,6 +9,7 @@ import { findFamily, histogramBuckets, sumSamples, type Labels, type MetricFamil
 const HTTP_DURATION = 'http_server_request_duration'
 const PIXELS_DRAWN = 'draw64_pixels_drawn_total'
 const SSE_CLIENTS = 'draw64_sse_clients'
+const RATE_LIMIT_REJECTIONS = 'draw64_rate_limit_rejections_total'
 const DB_DURATION = 'db_client_operation_duration'
 const HEAP_USED = 'v8js_memory_heap_used'
 const EVENT_LOOP_DELAY_P50 = 'nodejs_eventloop_delay_p50'
@@ -25,7 +26,7 @@ export const LIVE_WINDOW_SECONDS = 60
 export const PRINT_WINDOW_SECONDS = 6
 
 export type MetricKey = 'requestRate' | 'errorRate' | 'latency' | 'pixelsRate'
-  | 'eventLoopDelay' | 'heap' | 'sqliteLatency' | 'sseClients'
+  | 'eventLoopDelay' | 'heap' | 'sqliteLatency' | 'sseClients' | 'rateLimited'
 
 /** What a chart reads of a scrape; the composable's `Scrape` fits. */
 export interface ScrapeReading {
@@ -60,7 +61,7 @@ export interface MetricChart {
 
 // One palette for every slide: p50 green, p95 amber, p99 and server errors red.
 const COLORS = { p50: '#4ade80', p95: '#fbbf24', p99: '#f87171', serverErrors: '#f87171', clientErrors: '#c084fc',
-  requests: '#60a5fa', pixels: '#f472b6', memory: '#38bdf8', clients: '#2dd4bf' }
+  requests: '#60a5fa', pixels: '#f472b6', memory: '#38bdf8', clients: '#2dd4bf', refused: '#fb923c' }
 
 type LabelFilter = (labels: Labels) => boolean
 
@@ -177,6 +178,14 @@ export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
     integer: true,
     // The up-down counter is exposed only once a client has connected: absent means none.
     values: (_, curr) => [sumSamples(findFamily(curr.families, SSE_CLIENTS))],
+  },
+  rateLimited: {
+    label: 'Requêtes refusées (429, limite par client)',
+    unit: 'req/s',
+    series: [{ label: 'refusées', color: COLORS.refused }],
+    headline: 0,
+    // The counter appears with the first refusal: absent means none refused.
+    values: (prev, curr) => [rate(prev, curr, RATE_LIMIT_REJECTIONS)],
   },
 }
 

@@ -11,9 +11,10 @@ export interface DevProcess {
   stop: () => Promise<void>
 }
 
-export async function startDev(env: Record<string, string>): Promise<DevProcess> {
+/** `args` go to the dev command, such as ['--lan']. */
+export async function startDev(env: Record<string, string>, args: string[] = []): Promise<DevProcess> {
   const slidesPort = Number(env.SLIDES_PORT ?? (await freePort()))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, SLIDES_PORT: String(slidesPort) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,9 +5,9 @@
 // `npm run dev -- --replicas 2` runs Draw64 as the HA topology (a balancer and two replicas).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
-import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_PORTS, loadConfig, replicasFromArgv } from '../demo/config.ts'
+import { lanAddress } from '../demo/lan.ts'
 
 const lan = process.argv.includes('--lan')
 const replicas = replicasFromArgv()
@@ -66,12 +66,6 @@ async function waitForDraw64(): Promise<boolean> {
   return false
 }
 
-function lanAddress(): string | undefined {
-  return Object.values(networkInterfaces())
-    .flat()
-    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address
-}
-
 let logFile: string | undefined
 if (await demoAnswers()) {
   console.log(`Draw64 already answers at ${localDemo}: reusing it`)
@@ -93,6 +87,7 @@ slidev = spawn(process.execPath, slidevArgs, { env, stdio: 'inherit' })
 slidev.on('exit', (code) => stop(code ?? 0))
 
 const shared = lan ? lanAddress() : undefined
+if (lan && !shared) console.warn('--lan: this machine has no LAN interface (IPv4, not loopback): the audience cannot join')
 const audience = (port: number) => (shared ? `   (audience: http://${shared}:${port}/)` : '')
 console.log(`
   Slides    http://localhost:${slidesPort}/${audience(slidesPort)}

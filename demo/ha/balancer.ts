@@ -7,9 +7,11 @@ import http from 'node:http'
 import type { Draw64Config } from '../config.ts'
 import { createLoadGenerator } from '../control/load-generator.ts'
 import { readBody } from '../http/body.ts'
+import { forwardedFor } from '../http/client-address.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
 import type { Handler, RequestContext, Route } from '../http/router.ts'
 import { loadRoutes, localOnly } from '../http/routes/control.ts'
+import { audienceRoutes } from '../http/routes/audience.ts'
 import { otlpRoutes } from '../http/routes/otlp.ts'
 import { telemetryRoutes } from '../http/routes/operations.ts'
 import { createHttpServer } from '../http/server.ts'
@@ -20,7 +22,7 @@ import { startReplicas, type Replica, type ReplicaSet } from './replicas.ts'
 /** Forwards one request to one replica; rejects with the connection error if it cannot connect. */
 function forward(replica: Replica, { request, response }: RequestContext, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const upstream = http.request(`${replica.url}${request.url}`, { method: request.method, headers: { ...request.headers, host: new URL(replica.url).host } })
+    const upstream = http.request(`${replica.url}${request.url}`, { method: request.method, headers: { ...request.headers, host: new URL(replica.url).host, 'x-forwarded-for': forwardedFor(request) } })
     upstream.on('response', (answer) => {
       response.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-draw64-replica': replica.name })
       answer.pipe(response)
@@ -102,6 +104,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     },
     ...telemetryRoutes(),
     ...otlpRoutes(),
+    ...audienceRoutes(() => config.port, config.lan),
     ...replicaRoutes(set),
     { method: 'GET', pattern: '/api/demo/faults', handler: broadcastToReplicas(set) },
     { method: 'PUT', pattern: '/api/demo/faults/:name', handler: broadcastToReplicas(set) },

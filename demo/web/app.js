@@ -2,14 +2,15 @@
 // follows the other clients through the server's event stream.
 import { SIZE, PIXELS_BYTES, createStrokeBatcher, applyCommand, hexToRgb } from './board.js';
 import { createDraw64Api } from './api.js';
+import { createStrokeTracing } from './browser-tracing.js';
 import { trackStrokes } from './pointer-strokes.js';
 import { connectLiveEvents } from './live-events.js';
 import { mountPalette } from './palette.js';
 
 const api = createDraw64Api('');
 
-/** Strokes are sent about this often while drawing. */
-const FLUSH_MS = 50;
+/** Strokes are sent about this often while drawing: 10 requests/s, within the server's per-client budget. */
+const FLUSH_MS = 100;
 const CLEAR = /** @type {const} */ ({ command_type: 'clear_canvas' });
 
 const byId = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
@@ -97,7 +98,7 @@ function relabel(id) {
 async function selectImage(id) {
   state.batcher?.flush().catch(report); // strokes already drawn still go to the previous image
   state.selectedId = id;
-  state.batcher = id ? createStrokeBatcher((command) => api.sendCommand(id, command)) : null;
+  state.batcher = id ? createStrokeBatcher((command) => strokes.send(() => api.sendCommand(id, command))) : null;
   if (id) history.replaceState(null, '', `#${id}`); // ids are [A-Za-z0-9-], nothing to encode
   renderPicker();
   await reloadPixels();
@@ -145,17 +146,31 @@ async function createAndSelect() {
 
 // ---- drawing ----
 
+const strokes = createStrokeTracing('', () => state.selectedId ?? undefined);
+
+/** @param {Promise<void>} flushed */
+function recoverFrom(flushed) {
+  return flushed.catch((err) => {
+    report(err);
+    reloadPixels(); // show what the server really kept
+    if (state.batcher?.size) scheduleFlush();
+  });
+}
+
 let flushTimer = 0;
 function scheduleFlush() {
   if (flushTimer) return;
   flushTimer = window.setTimeout(() => {
     flushTimer = 0;
-    state.batcher?.flush().catch((err) => {
-      report(err);
-      reloadPixels(); // show what the server really kept
-      if (state.batcher?.size) scheduleFlush();
-    });
+    recoverFrom(state.batcher?.flush() ?? Promise.resolve());
   }, FLUSH_MS);
+}
+
+/** The finger lifted: send the rest now, and the stroke's span ends with the answer. */
+function endStrokes() {
+  clearTimeout(flushTimer);
+  flushTimer = 0;
+  recoverFrom(strokes.finish(() => state.batcher?.flush() ?? Promise.resolve()));
 }
 
 /** Paints locally at once (optimistic) and queues the pixels for the server. @param {[number, number][]} cells */
@@ -163,12 +178,13 @@ function paint(cells) {
   const [r, g, b] = state.colour;
   const values = /** @type {import('./board.js').DrawValue[]} */ (cells.map(([x, y]) => [x, y, r, g, b]));
   applyCommand(state.pixels, { command_type: 'draw', values });
+  strokes.draw(cells.length);
   for (const [x, y] of cells) state.batcher?.add(x, y, r, g, b);
   repaint();
   scheduleFlush();
 }
 
-trackStrokes(canvas, paint, () => Boolean(state.batcher));
+trackStrokes(canvas, paint, () => Boolean(state.batcher), endStrokes);
 
 // ---- colour and buttons ----
 

@@ -8,8 +8,9 @@ import { SIZE, linePixels } from './board.js';
  * @param {HTMLCanvasElement} canvas
  * @param {(cells: [number, number][]) => void} onCells
  * @param {() => boolean} canDraw checked when a stroke starts
+ * @param {() => void} [onStrokesEnd] called when the last pointer drawing lifts
  */
-export function trackStrokes(canvas, onCells, canDraw) {
+export function trackStrokes(canvas, onCells, canDraw, onStrokesEnd = () => {}) {
   /** Last cell of each pointer currently drawing. @type {Map<number, [number, number]>} */
   const strokes = new Map();
 
@@ -43,6 +44,8 @@ export function trackStrokes(canvas, onCells, canDraw) {
   });
 
   for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
-    canvas.addEventListener(type, (e) => strokes.delete(/** @type {PointerEvent} */ (e).pointerId));
+    canvas.addEventListener(type, (e) => {
+      if (strokes.delete(/** @type {PointerEvent} */ (e).pointerId) && strokes.size === 0) onStrokesEnd();
+    });
   }
 }

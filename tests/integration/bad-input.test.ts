@@ -287,6 +287,8 @@ const ROUTES: Record<string, string[]> = {
   '/api/events': ['GET'],
   '/api/telemetry/spans': ['GET'],
   '/api/telemetry/logs': ['GET'],
+  '/api/join': ['GET'],
+  '/rum/v1/traces': ['POST'],
 }
 
 // Methods Node's HTTP parser knows (an unknown token gets Node's own bare 400, tested raw below).

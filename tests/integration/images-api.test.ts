@@ -106,11 +106,16 @@ describe('Draw64 image API', () => {
     expect(wrong.headers.get('allow')).toBe('GET, POST')
   })
 
-  it('serves the standalone page and its scripts', async () => {
+  it('serves the standalone page and its script bundled with the web SDK, nothing else', async () => {
     const page = await fetch(`${base}/`)
     expect(page.headers.get('content-type')).toContain('text/html')
     expect(await page.text()).toContain('Draw64')
-    expect((await fetch(`${base}/web/board.js`)).headers.get('content-type')).toContain('javascript')
+    const script = await fetch(`${base}/web/app.js`)
+    expect(script.headers.get('content-type')).toContain('javascript')
+    const bundle = await script.text()
+    expect(bundle).toContain('/rum/v1/traces')
+    expect(bundle).not.toMatch(/from\s*["']@opentelemetry/) // bare imports resolved
+    expect((await fetch(`${base}/web/board.js`)).status).toBe(404) // inside the bundle
     expect((await fetch(`${base}/web/..%2Fmain.ts`)).status).toBe(404)
   })
 })

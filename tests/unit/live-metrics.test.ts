@@ -201,6 +201,13 @@ describe('runtime and database gauges', () => {
     expect(values('sseClients', {}, PREV, PREV)).toEqual([0])
   })
 
+  it('gives the rate of requests refused by the per-client limit, 0 before the first refusal', () => {
+    const refusals = (timeMs: number, count: number) =>
+      scrape(timeMs, `# TYPE draw64_rate_limit_rejections_total counter\ndraw64_rate_limit_rejections_total{http_route="/api/images/:id",otel_scope_name="draw64"} ${count}\n`)
+    expect(METRIC_CHARTS.rateLimited.values(refusals(0, 4), refusals(2000, 30), {})).toEqual([13])
+    expect(METRIC_CHARTS.rateLimited.values(PREV, CURR, {})).toEqual([0])
+  })
+
   it('gives the p95 in ms of the SQLite statements between the two scrapes, over all operations', () => {
     // 20 statements: ≤0.05 ms 18, ≤2.5 ms 20. p95: rank 19 in ]1, 2.5] (2 there, 1 needed) → 1 + 1.5 × 1/2
     expect(values('sqliteLatency')[0]).toBeCloseTo(1.75, 9)

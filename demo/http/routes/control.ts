@@ -1,22 +1,12 @@
 // Demo control (DESIGN.md): fault flags and the load generator. They answer only the local
 // machine: the speaker's own browser, directly or through the slides' proxy on this machine.
-import type { IncomingMessage } from 'node:http'
 import { z } from 'zod'
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, MAX_LOAD_RATE, MAX_LOAD_SECONDS, type LoadGenerator } from '../../control/load-generator.ts'
 import { readJsonBody } from '../body.ts'
+import { isLocalRequest } from '../client-address.ts'
 import { HttpError, sendJson } from '../respond.ts'
 import type { Handler, Route } from '../router.ts'
-
-const isLoopback = (address: string | undefined) =>
-  address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address))
-
-/** Local when the peer is loopback and, behind the local slides proxy, so is the original client. */
-export function isLocalRequest(request: IncomingMessage): boolean {
-  const forwarded = request.headers['x-forwarded-for']
-  const clients = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '').split(',').map((part) => part.trim())
-  return isLoopback(request.socket.remoteAddress) && clients.every((client) => client === '' || isLoopback(client))
-}
 
 export function localOnly(handler: Handler): Handler {
   return (context) => {

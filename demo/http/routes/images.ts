@@ -3,6 +3,7 @@ import { PNG } from 'pngjs'
 import { CANVAS_SIZE } from '../../domain/canvas.ts'
 import type { ImageService } from '../../image-service.ts'
 import { readJsonBody } from '../body.ts'
+import { rateLimited, type RateLimiter } from '../rate-limit.ts'
 import { sendBytes, sendJson } from '../respond.ts'
 import type { Route } from '../router.ts'
 import { parseCommandBody, parseImageId } from '../validation.ts'
@@ -14,14 +15,16 @@ function encodePng(rgb: Uint8Array): Buffer {
   return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false })
 }
 
-export function imageRoutes(images: ImageService): Route[] {
+/** Every change to an image spends from its client's budget (see rate-limit.ts). */
+export function imageRoutes(images: ImageService, limiter: RateLimiter): Route[] {
+  const limited = (route: Route): Route => ({ ...route, handler: rateLimited(limiter, route.pattern, route.handler) })
   return [
     { method: 'GET', pattern: '/api/images', handler: ({ response }) => sendJson(response, 200, { images: images.list() }) },
-    {
+    limited({
       method: 'POST',
       pattern: '/api/images',
       handler: ({ response }) => sendJson(response, 201, { image: images.create() }),
-    },
+    }),
     {
       method: 'GET',
       pattern: '/api/images/:id.png',
@@ -43,12 +46,12 @@ export function imageRoutes(images: ImageService): Route[] {
       pattern: '/api/images/:id',
       handler: ({ response, params }) => sendJson(response, 200, { image: images.get(parseImageId(params.id)) }),
     },
-    {
+    limited({
       method: 'POST',
       pattern: '/api/images/:id',
       handler: ({ response, params }) => sendJson(response, 201, { image: images.create(parseImageId(params.id)) }),
-    },
-    {
+    }),
+    limited({
       method: 'PUT',
       pattern: '/api/images/:id',
       handler: async ({ request, response, params }) => {
@@ -56,14 +59,14 @@ export function imageRoutes(images: ImageService): Route[] {
         const command = await withSpan('validate command', {}, async () => parseCommandBody(await readJsonBody(request)))
         sendJson(response, 200, { image: await images.apply(id, command) })
       },
-    },
-    {
+    }),
+    limited({
       method: 'DELETE',
       pattern: '/api/images/:id',
       handler: ({ response, params }) => {
         images.remove(parseImageId(params.id))
         response.writeHead(204).end()
       },
-    },
+    }),
   ]
 }

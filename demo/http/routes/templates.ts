@@ -11,7 +11,7 @@ const OWN_PATTERNS = new Set(['/healthz', '/readyz', '/api/telemetry/spans', '/a
 export function draw64RouteTemplates(): Omit<Route, 'handler'>[] {
   // Only the patterns are read: the services the handlers would use are never needed.
   const unused = undefined as never
-  return [...webRoutes(), ...imageRoutes(unused), ...operationRoutes(unused, unused, unused)]
+  return [...webRoutes(), ...imageRoutes(unused, unused), ...operationRoutes(unused, unused, unused)]
     .filter((route) => !OWN_PATTERNS.has(route.pattern))
     .map(({ method, pattern }) => ({ method, pattern }))
 }

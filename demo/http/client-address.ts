@@ -1,0 +1,39 @@
+// Who is asking: the one place that reads X-Forwarded-For. Only proxies on this machine (the
+// slides' Vite proxy, the HA balancer) are trusted to forward it; anyone else could write
+// whatever they like in it.
+import type { IncomingMessage } from 'node:http'
+
+const IPV4_MAPPED = /^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/
+
+export function isLoopback(address: string): boolean {
+  return address === '::1' || /^127\./.test(address)
+}
+
+/**
+ * The address of the client at the origin of the request: walking the forwarded chain from the
+ * right, the first address that is not a local proxy. A client may prepend anything to the
+ * header, but the entry a local proxy appended is always to the right of it.
+ */
+export function clientAddress(request: IncomingMessage): string {
+  const peer = (request.socket.remoteAddress ?? '').replace(IPV4_MAPPED, '')
+  if (!isLoopback(peer)) return peer
+  const header = request.headers['x-forwarded-for']
+  const chain = (Array.isArray(header) ? header.join(',') : header ?? '')
+    .split(',')
+    .map((entry) => entry.trim().replace(IPV4_MAPPED, ''))
+    .filter(Boolean)
+  return chain.reverse().find((address) => !isLoopback(address)) ?? peer
+}
+
+/** The speaker's machine: the peer and every address it forwards for are loopback. */
+export function isLocalRequest(request: IncomingMessage): boolean {
+  return isLoopback(clientAddress(request))
+}
+
+/** The X-Forwarded-For a local proxy sends on: the incoming chain plus its own peer. */
+export function forwardedFor(request: IncomingMessage): string {
+  const header = request.headers['x-forwarded-for']
+  const previous = Array.isArray(header) ? header.join(', ') : header
+  const peer = (request.socket.remoteAddress ?? '').replace(IPV4_MAPPED, '')
+  return previous ? `${previous}, ${peer}` : peer
+}

@@ -1,0 +1,68 @@
+// A token bucket per client address, so one enthusiastic attendee cannot drown the demo. The
+// speaker's own machine (the slides, the load generator) is not limited. The table of buckets
+// is bounded: past maxClients, the least recently seen client is forgotten (a forgotten client
+// starts again with a full bucket, which is the worst it can gain).
+import { rateLimitRejections } from '../instruments.ts'
+import { clientAddress, isLoopback } from './client-address.ts'
+import { HttpError } from './respond.ts'
+import type { Handler } from './router.ts'
+
+export interface RateLimit {
+  /** Tokens added back per second. */
+  perSecond: number
+  /** Bucket size: how many requests a client may send at once after a pause. */
+  burst: number
+}
+
+export type Decision = { allowed: true } | { allowed: false; retryAfterSeconds: number }
+
+export interface RateLimiter {
+  readonly limit: RateLimit
+  take(client: string): Decision
+}
+
+interface Bucket {
+  tokens: number
+  atMs: number
+}
+
+export function createRateLimiter(limit: RateLimit, { maxClients = 10_000, now = () => performance.now() } = {}): RateLimiter {
+  const buckets = new Map<string, Bucket>()
+
+  function take(client: string): Decision {
+    const atMs = now()
+    const previous = buckets.get(client)
+    const refilled = previous ? Math.min(limit.burst, previous.tokens + ((atMs - previous.atMs) / 1000) * limit.perSecond) : limit.burst
+    // Re-inserting keeps the map in least-recently-seen order.
+    buckets.delete(client)
+    if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value!)
+    if (refilled < 1) {
+      buckets.set(client, { tokens: refilled, atMs })
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - refilled) / limit.perSecond)) }
+    }
+    buckets.set(client, { tokens: refilled - 1, atMs })
+    return { allowed: true }
+  }
+
+  return { limit, take }
+}
+
+/** Answers 429, with Retry-After, to a client past its budget; counts the refusal by route. */
+export function rateLimited(limiter: RateLimiter, route: string, handler: Handler): Handler {
+  return (context) => {
+    const client = clientAddress(context.request)
+    if (!isLoopback(client)) {
+      const decision = limiter.take(client)
+      if (!decision.allowed) {
+        rateLimitRejections.add(1, { 'http.route': route })
+        const { perSecond, burst } = limiter.limit
+        throw new HttpError(
+          429,
+          `too many requests from ${client}: at most ${perSecond} per second (bursts of ${burst}); retry in ${decision.retryAfterSeconds} s`,
+          { 'retry-after': String(decision.retryAfterSeconds) },
+        )
+      }
+    }
+    return handler(context)
+  }
+}

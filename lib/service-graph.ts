@@ -1,7 +1,7 @@
 // The live service map of Draw64, computed from the spans alone, as Jaeger's or Tempo's service
 // graphs are: a call is a span whose parent (same trace) belongs to another service, and a
 // database is named by the `db.system.name` of the client spans that reach it.
-import { nanosToMs, type TelemetrySpan } from './span-tree.ts'
+import { spanEndMs, type TelemetrySpan } from './span-tree.ts'
 
 export type NodeHealth = 'ok' | 'degraded' | 'down'
 
@@ -154,7 +154,7 @@ function buildNodes(
   }
   for (const node of previous?.nodes ?? []) see(node.name, node.kind, node.lastSeenMs)
   for (const span of spans) {
-    see(span.serviceName, 'service', nanosToMs(span.endTimeUnixNano))
+    see(span.serviceName, 'service', spanEndMs(span))
     servesRequests.set(span.serviceName, servesRequests.get(span.serviceName) || span.kind === SPAN_KIND_SERVER)
   }
   for (const call of calls) if (call.toKind === 'database') see(call.to, 'database', call.endMs)
@@ -227,7 +227,7 @@ export function completeSinceAfterPoll(
 export function latestEndMs(spans: readonly TelemetrySpan[]): number | undefined {
   let latest: number | undefined
   for (const span of spans) {
-    const endMs = nanosToMs(span.endTimeUnixNano)
+    const endMs = spanEndMs(span)
     if (latest === undefined || endMs > latest) latest = endMs
   }
   return latest
@@ -248,7 +248,7 @@ function collectCalls(spans: readonly TelemetrySpan[]): Call[] {
   const hasChild = new Set(spans.map((span) => `${span.traceId}/${span.parentSpanId}`))
   const calls: Call[] = []
   for (const span of spans) {
-    const endMs = nanosToMs(span.endTimeUnixNano)
+    const endMs = spanEndMs(span)
     const parent = span.parentSpanId ? byId.get(`${span.traceId}/${span.parentSpanId}`) : undefined
     const database = span.kind === SPAN_KIND_CLIENT ? span.attributes['db.system.name'] : undefined
     const peer = span.attributes['peer.service']

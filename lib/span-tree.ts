@@ -53,12 +53,17 @@ const MIN_BAR_WIDTH_PCT = 0.5
 
 /** Epoch milliseconds, precise to the microsecond. */
 export function nanosToMs(nanos: string): number {
-  return Number(toBigInt(nanos) / 1000n) / 1000
+  return parseNanos(nanos).micros / 1000
 }
 
 /** Milliseconds from one nanosecond timestamp to another, subtracted exactly. */
 export function elapsedMs(startNanos: string, endNanos: string): number {
-  return Number(toBigInt(endNanos) - toBigInt(startNanos)) / 1e6
+  return nanosBetween(parseNanos(startNanos), parseNanos(endNanos)) / 1e6
+}
+
+/** End of a span in epoch milliseconds, as nanosToMs reads it, parsed once per span. */
+export function spanEndMs(span: TelemetrySpan): number {
+  return timesOf(span).end.micros / 1000
 }
 
 /** One summary per trace, newest first. */
@@ -70,15 +75,20 @@ export function groupTraces(spans: readonly TelemetrySpan[]): TraceSummary[] {
     else byTrace.set(span.traceId, [span])
   }
   return [...byTrace]
-    .map(([traceId, traceSpans]) => summarize(traceId, traceSpans))
-    .sort((a, b) => b.startMs - a.startMs)
+    .map(([traceId, traceSpans]) => summarizeTrace(traceId, traceSpans))
+    .sort(newestFirst)
+}
+
+/** Orders trace summaries as groupTraces returns them. */
+export function newestFirst(a: TraceSummary, b: TraceSummary): number {
+  return b.startMs - a.startMs || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)
 }
 
 /** The spans of one trace in tree order, placed on a time axis from its first start to its last end. */
 export function layoutWaterfall(spans: readonly TelemetrySpan[]): WaterfallRow[] {
   if (spans.length === 0) return []
   const { start, end } = timeBounds(spans)
-  const totalNs = end - start
+  const totalNs = nanosBetween(start, end)
   const ids = new Set(spans.map((span) => span.spanId))
   const children = new Map<string, TelemetrySpan[]>()
   for (const span of byStart(spans)) {
@@ -122,7 +132,8 @@ export function mergeSpans(
   return capacity > 0 ? merged.slice(-capacity) : []
 }
 
-function summarize(traceId: string, spans: TelemetrySpan[]): TraceSummary {
+/** The summary of one trace from all its spans, in any order. */
+export function summarizeTrace(traceId: string, spans: readonly TelemetrySpan[]): TraceSummary {
   const sorted = byStart(spans)
   const ids = new Set(sorted.map((span) => span.spanId))
   // No true root yet (remote parent, or the root is still running): the earliest orphan stands in.
@@ -132,20 +143,20 @@ function summarize(traceId: string, spans: TelemetrySpan[]): TraceSummary {
     traceId,
     rootName: root.name,
     serviceNames: [...new Set(sorted.map((span) => span.serviceName))],
-    startMs: nanosToMs(start.toString()),
-    durationMs: Number(end - start) / 1e6,
+    startMs: start.micros / 1000,
+    durationMs: nanosBetween(start, end) / 1e6,
     spanCount: sorted.length,
     hasError: sorted.some((span) => span.status.code === STATUS_ERROR),
     spans: sorted,
   }
 }
 
-function placeRow(span: TelemetrySpan, depth: number, traceStart: bigint, totalNs: bigint): WaterfallRow {
-  const durationMs = Math.max(0, elapsedMs(span.startTimeUnixNano, span.endTimeUnixNano))
-  const total = Number(totalNs)
-  const exactWidth = total > 0 ? ((durationMs * 1e6) / total) * 100 : 0
+function placeRow(span: TelemetrySpan, depth: number, traceStart: Nanos, totalNs: number): WaterfallRow {
+  const { start, end } = timesOf(span)
+  const durationMs = Math.max(0, nanosBetween(start, end) / 1e6)
+  const exactWidth = totalNs > 0 ? ((durationMs * 1e6) / totalNs) * 100 : 0
   const widthPct = Math.min(100, Math.max(MIN_BAR_WIDTH_PCT, exactWidth))
-  const offset = total > 0 ? (Number(toBigInt(span.startTimeUnixNano) - traceStart) / total) * 100 : 0
+  const offset = totalNs > 0 ? (nanosBetween(traceStart, start) / totalNs) * 100 : 0
   return {
     span,
     depth,
@@ -157,31 +168,64 @@ function placeRow(span: TelemetrySpan, depth: number, traceStart: bigint, totalN
   }
 }
 
-function timeBounds(spans: readonly TelemetrySpan[]): { start: bigint; end: bigint } {
-  let start = toBigInt(spans[0]!.startTimeUnixNano)
-  let end = toBigInt(spans[0]!.endTimeUnixNano)
+function timeBounds(spans: readonly TelemetrySpan[]): { start: Nanos; end: Nanos } {
+  let { start, end } = timesOf(spans[0]!)
   for (const span of spans) {
-    const spanStart = toBigInt(span.startTimeUnixNano)
-    const spanEnd = toBigInt(span.endTimeUnixNano)
-    if (spanStart < start) start = spanStart
-    if (spanEnd > end) end = spanEnd
+    const times = timesOf(span)
+    if (compareNanos(times.start, start) < 0) start = times.start
+    if (compareNanos(times.end, end) > 0) end = times.end
   }
-  return { start, end: end > start ? end : start }
+  return { start, end: compareNanos(end, start) > 0 ? end : start }
 }
 
 function byStart(spans: readonly TelemetrySpan[]): TelemetrySpan[] {
-  return [...spans].sort((a, b) => compareBigInt(toBigInt(a.startTimeUnixNano), toBigInt(b.startTimeUnixNano)))
+  return spans
+    .map((span) => ({ span, start: timesOf(span).start }))
+    .sort((a, b) => compareNanos(a.start, b.start))
+    .map(({ span }) => span)
 }
 
 function hasParentIn(span: TelemetrySpan, ids: Set<string>): boolean {
   return !!span.parentSpanId && ids.has(span.parentSpanId)
 }
 
-function compareBigInt(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0
+/**
+ * A nanosecond timestamp as two exact doubles: whole microseconds since the epoch (about 2^51
+ * today, below 2^53) and the nanoseconds past them. BigInt would be exact too, but allocates at
+ * every step, and the slides do this arithmetic for thousands of spans at every poll.
+ */
+interface Nanos {
+  micros: number
+  nanos: number
 }
 
+const ZERO: Nanos = { micros: 0, nanos: 0 }
+const DIGITS = /^\d+$/
+
 // A malformed timestamp becomes 0 rather than throwing: a slide never shows an exception.
-function toBigInt(nanos: string): bigint {
-  return /^\d+$/.test(nanos) ? BigInt(nanos) : 0n
+function parseNanos(text: string): Nanos {
+  if (!DIGITS.test(text)) return ZERO
+  const split = text.length - 3
+  return split > 0 ? { micros: Number(text.slice(0, split)), nanos: Number(text.slice(split)) } : { micros: 0, nanos: Number(text) }
+}
+
+/** b − a in nanoseconds, exact while under 2^53 ns (104 days). */
+function nanosBetween(a: Nanos, b: Nanos): number {
+  return (b.micros - a.micros) * 1000 + (b.nanos - a.nanos)
+}
+
+function compareNanos(a: Nanos, b: Nanos): number {
+  return a.micros - b.micros || a.nanos - b.nanos
+}
+
+// Spans never change once received: their times are parsed once, whatever reads them how often.
+const parsedTimes = new WeakMap<TelemetrySpan, { start: Nanos; end: Nanos }>()
+
+function timesOf(span: TelemetrySpan): { start: Nanos; end: Nanos } {
+  let times = parsedTimes.get(span)
+  if (!times) {
+    times = { start: parseNanos(span.startTimeUnixNano), end: parseNanos(span.endTimeUnixNano) }
+    parsedTimes.set(span, times)
+  }
+  return times
 }

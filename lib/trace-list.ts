@@ -5,7 +5,10 @@ import type { TelemetrySpan, TraceSummary } from './span-tree.ts'
 export const DEFAULT_TRACE_LIMIT = 8
 
 export interface TraceListOptions {
-  /** Keeps traces whose root span name contains this text (case-insensitive). */
+  /**
+   * Keeps traces with a span whose name contains this text (case-insensitive): `PUT` keeps a
+   * stroke's trace whether its root is the server's span or, once it arrives, the browser's.
+   */
   filter?: string | undefined
   limit?: number | undefined
   /** Traces started at or before this time (epoch ms, the demo's clock) were cleared. */
@@ -28,7 +31,9 @@ export function listTraces(traces: readonly TraceSummary[], options: TraceListOp
   const cutoff = options.clearedThroughMs
   const visible = cutoff === undefined ? [...traces] : traces.filter((trace) => trace.startMs > cutoff)
   const needle = options.filter?.trim().toLowerCase()
-  const matching = needle ? visible.filter((trace) => trace.rootName.toLowerCase().includes(needle)) : visible
+  const matching = needle
+    ? visible.filter((trace) => trace.spans.some((span) => span.name.toLowerCase().includes(needle)))
+    : visible
   let rows = matching.slice(0, limit)
 
   if (options.pinnedTraceId === undefined) return { rows, selected: rows[0], pinnedMissing: false }
@@ -43,9 +48,9 @@ export function listTraces(traces: readonly TraceSummary[], options: TraceListOp
 
 const NANOS = /^\d+$/
 
-/** The spans that can be placed on a time axis: one with a malformed time would stretch its trace to 1970. */
-export function withValidTimes(spans: readonly TelemetrySpan[]): TelemetrySpan[] {
-  return spans.filter((span) => NANOS.test(span.startTimeUnixNano) && NANOS.test(span.endTimeUnixNano))
+/** Whether a span can be placed on a time axis: one with a malformed time would stretch its trace to 1970. */
+export function hasValidTimes(span: TelemetrySpan): boolean {
+  return NANOS.test(span.startTimeUnixNano) && NANOS.test(span.endTimeUnixNano)
 }
 
 /** The cut-off that hides every trace known now: the start of the newest one. */

@@ -13,7 +13,11 @@ export class HttpError extends Error {
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body)
+  sendJsonText(response, status, JSON.stringify(body), headers)
+}
+
+/** A body already serialized, such as a telemetry page assembled from cached JSON texts. */
+export function sendJsonText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

@@ -1,6 +1,7 @@
 // The bounded in-memory buffers the slides poll, filled by a span processor and a log-record
 // processor registered in demo/telemetry.ts. Finished spans and records are kept as the SDK
-// hands them over and turned into JSON only when a poll asks, so the hot path stays a store.
+// hands them over, so the request that made them only stores them; each is turned into its JSON
+// text once, and a page the slides poll is those texts joined.
 import { randomUUID } from 'node:crypto'
 import type { Context } from '@opentelemetry/api'
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs'
@@ -14,41 +15,92 @@ export const LOG_BUFFER_CAPACITY = 2000
 /** Changes at every start, so a cursor from a previous run of the server is recognised as stale. */
 const bootId = randomUUID().slice(0, 8)
 
+/** One buffered span or log record: how to serialize it, then its JSON text (the object is let go). */
+class Entry {
+  private toJson: (() => unknown) | undefined
+  private text: string | undefined
+
+  constructor(toJson: () => unknown) {
+    this.toJson = toJson
+  }
+
+  json(): string {
+    if (this.text === undefined) {
+      this.text = JSON.stringify(this.toJson!())
+      this.toJson = undefined
+    }
+    return this.text
+  }
+}
+
+// A slide that polled within this delay is still watching.
+const WATCHING_MS = 10_000
+
+/**
+ * A RecentBuffer of entries served as JSON pages. While a slide is watching, new entries are
+ * serialized in the background, just after the request that made them, so that a poll only
+ * joins texts; with nobody watching, nothing is serialized until someone asks.
+ */
+class JsonBuffer {
+  private readonly entries: RecentBuffer<Entry>
+  private readonly unserialized: Entry[] = []
+  private lastPollMs = Number.NEGATIVE_INFINITY
+
+  constructor(
+    capacity: number,
+    private readonly key: string,
+  ) {
+    this.entries = new RecentBuffer(capacity)
+  }
+
+  push(entry: Entry): void {
+    this.entries.push(entry)
+    if (performance.now() - this.lastPollMs > WATCHING_MS) return
+    if (this.unserialized.push(entry) === 1) setImmediate(() => this.serializeWaiting())
+  }
+
+  /** The JSON text of `{"cursor": …, "<key>": [the items after the cursor]}`. */
+  page(cursor: string | null, limit: number): string {
+    this.lastPollMs = performance.now()
+    const page = this.entries.after(parseCursor(cursor), limit)
+    return `{"cursor":"${formatCursor(page.last)}","${this.key}":[${page.items.map((entry) => entry.json()).join(',')}]}`
+  }
+
+  private serializeWaiting(): void {
+    for (const entry of this.unserialized) entry.json()
+    this.unserialized.length = 0
+  }
+}
+
 /**
  * The SDK stamps a span's start with Date.now(), to the millisecond, and measures its duration
  * with the monotonic clock. Sub-millisecond SQLite spans would then start before their parent
  * in a waterfall, so the buffer notes its own monotonic start time, to the microsecond.
  */
-export interface BufferedSpan {
-  span: ReadableSpan
-  startUnixNano: bigint
-}
+const preciseStarts = new WeakMap<Span, number>()
+// Whole microseconds since the epoch: about 2^51 today, exact in a double.
+const nowUnixMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
 
-/** Spans and records of other processes (replicas, browsers) arrive already as JSON, over OTLP. */
-type SpanItem = BufferedSpan | { json: TelemetrySpanJson }
-type LogItem = ReadWriteLogRecord | { json: TelemetryLogJson }
+const spanBuffer = new JsonBuffer(SPAN_BUFFER_CAPACITY, 'spans')
+const logBuffer = new JsonBuffer(LOG_BUFFER_CAPACITY, 'logs')
 
-const preciseStarts = new WeakMap<Span, bigint>()
-const nowUnixNano = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n
-
-const spanBuffer = new RecentBuffer<SpanItem>(SPAN_BUFFER_CAPACITY)
-const logBuffer = new RecentBuffer<LogItem>(LOG_BUFFER_CAPACITY)
-
+/** Spans of other processes (replicas, browsers), received as JSON over OTLP. */
 export function addSpans(spans: TelemetrySpanJson[]): void {
-  for (const json of spans) spanBuffer.push({ json })
+  for (const json of spans) spanBuffer.push(new Entry(() => json))
 }
 
+/** Log records of other processes, received as JSON over OTLP. */
 export function addLogs(logs: TelemetryLogJson[]): void {
-  for (const json of logs) logBuffer.push({ json })
+  for (const json of logs) logBuffer.push(new Entry(() => json))
 }
 
 export class BufferSpanProcessor implements SpanProcessor {
   onStart(span: Span, _parentContext: Context): void {
-    preciseStarts.set(span, nowUnixNano())
+    preciseStarts.set(span, nowUnixMicros())
   }
   onEnd(span: ReadableSpan): void {
-    const startUnixNano = preciseStarts.get(span as Span)
-    if (startUnixNano !== undefined) spanBuffer.push({ span, startUnixNano })
+    const startUnixMicros = preciseStarts.get(span as Span)
+    if (startUnixMicros !== undefined) spanBuffer.push(new Entry(() => serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()
@@ -60,7 +112,7 @@ export class BufferSpanProcessor implements SpanProcessor {
 
 export class BufferLogRecordProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord): void {
-    logBuffer.push(record)
+    logBuffer.push(new Entry(() => serializeLogRecord(record)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()
@@ -82,12 +134,12 @@ function formatCursor(last: number): string {
   return `${bootId}.${last}`
 }
 
-export function spansAfter(cursor: string | null, limit: number): { cursor: string; spans: TelemetrySpanJson[] } {
-  const page = spanBuffer.after(parseCursor(cursor), limit)
-  return { cursor: formatCursor(page.last), spans: page.items.map((item) => ('json' in item ? item.json : serializeSpan(item.span, item.startUnixNano))) }
+/** GET /api/telemetry/spans, as JSON text: `{"cursor", "spans": TelemetrySpanJson[]}`. */
+export function spansAfter(cursor: string | null, limit: number): string {
+  return spanBuffer.page(cursor, limit)
 }
 
-export function logsAfter(cursor: string | null, limit: number): { cursor: string; logs: TelemetryLogJson[] } {
-  const page = logBuffer.after(parseCursor(cursor), limit)
-  return { cursor: formatCursor(page.last), logs: page.items.map((item) => ('json' in item ? item.json : serializeLogRecord(item))) }
+/** GET /api/telemetry/logs, as JSON text: `{"cursor", "logs": TelemetryLogJson[]}`. */
+export function logsAfter(cursor: string | null, limit: number): string {
+  return logBuffer.page(cursor, limit)
 }

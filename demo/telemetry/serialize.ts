@@ -1,5 +1,5 @@
 // JSON shapes of DESIGN.md's /api/telemetry endpoints. Times stay decimal strings of
-// nanoseconds: they exceed 2^53, and a browser parses them with BigInt when it needs to.
+// nanoseconds: they exceed 2^53, and the slides split them into exact parts (lib/span-tree.ts).
 import type { Attributes, HrTime } from '@opentelemetry/api'
 import type { AnyValue } from '@opentelemetry/api-logs'
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs'
@@ -34,8 +34,19 @@ function unixNano([seconds, nanos]: HrTime): bigint {
   return BigInt(seconds) * NANOS_PER_SECOND + BigInt(nanos)
 }
 
-function serviceNameOf(resource: { attributes: Attributes }): string {
-  return String(resource.attributes['service.name'] ?? 'unknown_service')
+type Resource = ReadableSpan['resource']
+
+// Reading a resource's attributes rebuilds them (with a diag error) while any asynchronous
+// attribute is pending, which the buffers never wait for: once per resource, not per span.
+const serviceNames = new WeakMap<Resource, string>()
+
+function serviceNameOf(resource: Resource): string {
+  let name = serviceNames.get(resource)
+  if (name === undefined) {
+    name = String(resource.attributes['service.name'] ?? 'unknown_service')
+    serviceNames.set(resource, name)
+  }
+  return name
 }
 
 /** `startUnixNano` overrides the SDK's millisecond start; the end keeps the measured duration. */

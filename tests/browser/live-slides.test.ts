@@ -70,7 +70,8 @@ describe.runIf(browserAvailable)('live slides', { timeout: 60_000 }, () => {
     await openSlide(page, `${dev.slidesUrl}/live-traces`)
     const traces = page.locator('[data-live-component="LiveTraces"][data-state="live"]')
     await traces.waitFor({ timeout: 15_000 })
-    const drawRow = traces.locator('[data-trace-id]', { hasText: 'PUT /api/images/:id' }).first()
+    // Rooted at the server's span, then at the browser's `stroke` once the browser has exported it.
+    const drawRow = traces.locator('[data-trace-id]', { hasText: /stroke|PUT \/api\/images\/:id/ }).first()
     await drawRow.waitFor({ timeout: 10_000 })
     await drawRow.click()
     await expect.poll(() => traces.locator('[data-span-id]').count(), { timeout: 5000 }).toBeGreaterThanOrEqual(6)

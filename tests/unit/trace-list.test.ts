@@ -1,9 +1,17 @@
 import { describe, it, expect } from 'vitest'
-import type { TraceSummary } from '../../lib/span-tree.ts'
-import { clearCutoff, DEFAULT_TRACE_LIMIT, listTraces, withValidTimes } from '../../lib/trace-list.ts'
+import type { TelemetrySpan, TraceSummary } from '../../lib/span-tree.ts'
+import { clearCutoff, DEFAULT_TRACE_LIMIT, hasValidTimes, listTraces } from '../../lib/trace-list.ts'
 
-function trace(traceId: string, rootName: string, startMs: number): TraceSummary {
-  return { traceId, rootName, serviceNames: ['draw64'], startMs, durationMs: 1, spanCount: 1, hasError: false, spans: [] }
+function span(traceId: string, name: string): TelemetrySpan {
+  return {
+    traceId, spanId: `${traceId}-${name}`, name, kind: 1, serviceName: 'draw64', attributes: {}, status: { code: 0 }, events: [],
+    startTimeUnixNano: '1000000000', endTimeUnixNano: '2000000000',
+  }
+}
+
+function trace(traceId: string, rootName: string, startMs: number, childNames: string[] = []): TraceSummary {
+  const spans = [rootName, ...childNames].map((name) => span(traceId, name))
+  return { traceId, rootName, serviceNames: ['draw64'], startMs, durationMs: 1, spanCount: spans.length, hasError: false, spans }
 }
 
 // Newest first, as groupTraces returns them: t9 started last.
@@ -21,10 +29,16 @@ describe('listTraces', () => {
     expect(list.pinnedMissing).toBe(false)
   })
 
-  it('keeps only traces whose root name contains the filter, ignoring case', () => {
+  it('keeps only traces with a span whose name contains the filter, ignoring case', () => {
     const list = listTraces(traces, { filter: 'put', limit: 3 })
     expect(ids(list.rows)).toEqual(['t8', 't6', 't4'])
     expect(list.selected?.traceId).toBe('t8')
+  })
+
+  it('keeps a stroke traced from the browser: the filter finds the PUT below its root', () => {
+    const stroke = trace('browser', 'stroke', 2000, ['PUT', 'PUT /api/images/:id'])
+    const list = listTraces([stroke, ...traces], { filter: 'PUT /api/images', limit: 2 })
+    expect(ids(list.rows)).toEqual(['browser', 't8'])
   })
 
   it('hides the traces started at or before the cut-off', () => {
@@ -68,12 +82,12 @@ describe('clearCutoff', () => {
   })
 })
 
-describe('withValidTimes', () => {
-  it('drops the spans whose start or end is not a decimal nanosecond count', () => {
+describe('hasValidTimes', () => {
+  it('rejects the spans whose start or end is not a decimal nanosecond count', () => {
     const base = { traceId: 't', parentSpanId: '', name: 's', kind: 0, serviceName: 'draw64', attributes: {}, status: { code: 0 }, events: [] }
     const good = { ...base, spanId: 'good', startTimeUnixNano: '1000', endTimeUnixNano: '2000' }
     const badStart = { ...base, spanId: 'bad-start', startTimeUnixNano: 'garbage', endTimeUnixNano: '2000' }
     const badEnd = { ...base, spanId: 'bad-end', startTimeUnixNano: '1000', endTimeUnixNano: '' }
-    expect(withValidTimes([good, badStart, badEnd]).map((span) => span.spanId)).toEqual(['good'])
+    expect([good, badStart, badEnd].filter(hasValidTimes).map((span) => span.spanId)).toEqual(['good'])
   })
 })

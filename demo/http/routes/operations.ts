@@ -4,7 +4,7 @@ import type { ImageService } from '../../image-service.ts'
 import type { ImageStore } from '../../storage/image-store.ts'
 import { logsAfter, spansAfter } from '../../telemetry/buffers.ts'
 import type { EventStream } from '../event-stream.ts'
-import { HttpError, sendError, sendJson } from '../respond.ts'
+import { HttpError, sendError, sendJson, sendJsonText } from '../respond.ts'
 import type { Route } from '../router.ts'
 
 const DEFAULT_PAGE = 1000
@@ -53,12 +53,12 @@ export function telemetryRoutes(): Route[] {
     {
       method: 'GET',
       pattern: '/api/telemetry/spans',
-      handler: ({ response, query }) => sendJson(response, 200, spansAfter(query.get('after'), pageLimit(query))),
+      handler: ({ response, query }) => sendJsonText(response, 200, spansAfter(query.get('after'), pageLimit(query))),
     },
     {
       method: 'GET',
       pattern: '/api/telemetry/logs',
-      handler: ({ response, query }) => sendJson(response, 200, logsAfter(query.get('after'), pageLimit(query))),
+      handler: ({ response, query }) => sendJsonText(response, 200, logsAfter(query.get('after'), pageLimit(query))),
     },
   ]
 }

@@ -9,6 +9,11 @@ const local = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.
 
 export default defineConfig({
   server: {
+    // Compiled as soon as the server listens, not when the browser asks: Slidev's play view, which
+    // it only asks for once Slidev's entry has run, and the deck's components. Their classes then
+    // reach UnoCSS before it first serves its stylesheet, which it otherwise regenerates and
+    // pushes to the page again for each later module that brings new ones.
+    warmup: { clientFiles: ['./node_modules/@slidev/client/pages/play.vue', './components/*.vue'] },
     proxy: {
       [METRICS_PROXY_PATH]: {
         target: `http://${local(demo.metricsHost)}:${demo.metricsPort}`,
@@ -23,19 +28,11 @@ export default defineConfig({
       },
     },
   },
-  // Found late by the optimiser otherwise, which then reloads the page in the middle of a test.
-  optimizeDeps: {
-    include: [
-      'uplot',
-      // The browser's own tracing (demo/web/browser-tracing.js).
-      '@opentelemetry/api',
-      '@opentelemetry/exporter-trace-otlp-http',
-      '@opentelemetry/instrumentation',
-      '@opentelemetry/instrumentation-fetch',
-      '@opentelemetry/resources',
-      '@opentelemetry/sdk-trace-web',
-    ],
-  },
+  // The optimiser crawls its entries for the browser's dependencies; Slidev gives it only its
+  // own client. Crawling the deck's components too finds theirs (uPlot, the OpenTelemetry web
+  // SDK, the QR code generator) in its first pass after an install, not during the first page
+  // load, which then waits for a second pass and reloads.
+  optimizeDeps: { entries: ['components/*.vue'] },
   // Vite 8's default CSS minifier (lightningcss) rejects a selector in Slidev's styles.
   build: { cssMinify: 'esbuild' },
 })

@@ -1,16 +1,22 @@
-// npm run bench:dev-to-live — from spawning `npm run dev` (deps installed) to live data on
-// the first live slide (goal ≤ 8 s). Each run: `npm run dev` on free ports, timed from the
-// spawn to the slides server answering, then a fresh Chromium context on `/draw64-board`
-// until Draw64Canvas and LiveTraces both show data-state="live" (cold: the first page load,
-// which includes Vite compiling the deck), then a second fresh context on the same dev
-// server (warm). BENCH_RUNS runs (default 3), dev stopped and started between them.
-// Prints median and max of each phase: dev up, first render, data.
+// npm run bench:dev-to-live — from typing `npm run dev` (deps installed) to live data on the
+// first live slide (goal ≤ 8 s). Each run: the real `npm run dev` (npm and tsx start included)
+// on free ports, timed from the spawn to the slides server answering and reaching Draw64, then
+// a fresh Chromium context on `/draw64-board` until Draw64Canvas and LiveTraces both show
+// data-state="live" (cold: the first page load, which includes Vite compiling the deck), then a
+// second fresh context on the same dev server (warm). BENCH_RUNS runs (default 3), dev stopped
+// and started between them. Prints median and max of each phase: dev up, first render, data.
+// BENCH_VITE_CACHE=cold deletes Vite's optimised dependencies (node_modules/.vite/deps) before
+// each run, as for the first `npm run dev` after an install (not while another dev server runs
+// in this checkout: it serves from there).
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Browser } from 'playwright-chromium'
 import { startDev } from '../scripts/dev-process.ts'
 import { launchBrowser } from '../scripts/find-browser.ts'
 import { freePort } from '../demo/free-port.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const COLD_CACHE = process.env.BENCH_VITE_CACHE === 'cold'
 const SLIDE = 'draw64-board'
 const GOAL_MS = 8000
 const LIVE = ['Draw64Canvas', 'LiveTraces'].map((name) => `[data-live-component="${name}"][data-state="live"]`)
@@ -54,8 +60,9 @@ try {
       OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
       DRAW64_DATA_DIR: `/tmp/draw64-bench-dev-${process.pid}-${run}`,
     }
+    if (COLD_CACHE) rmSync(join(import.meta.dirname, '../node_modules/.vite/deps'), { recursive: true, force: true })
     const spawned = performance.now()
-    const dev = await startDev(env) // spawns scripts/dev.ts, resolves once the slides server answers (polled every 250 ms)
+    const dev = await startDev(env, [], { viaNpm: true }) // resolves once the slides answer and reach Draw64
     const devUp = performance.now() - spawned
     try {
       const first = await openSlide(browser, dev.slidesUrl)
@@ -75,7 +82,7 @@ try {
 }
 
 const row = (label: string, values: number[]) => console.log(`  ${label.padEnd(28)} median ${ms(median(values))}   max ${ms(Math.max(...values))}`)
-console.log(`\n${RUNS} runs, /${SLIDE}, Draw64Canvas + LiveTraces live (goal ≤ ${GOAL_MS} ms from the spawn):`)
+console.log(`\n${RUNS} runs${COLD_CACHE ? ' (Vite cache deleted before each)' : ''}, /${SLIDE}, Draw64Canvas + LiveTraces live (goal ≤ ${GOAL_MS} ms from the spawn):`)
 console.log('cold (spawn → live on the first page load):')
 row('total', cold.map((r) => r.total))
 row('spawn → slides server up', cold.map((r) => r.devUp))

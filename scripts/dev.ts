@@ -73,10 +73,13 @@ if (await demoAnswers()) {
   mkdirSync(demo.dataDir, { recursive: true })
   logFile = join(demo.dataDir, 'draw64.log')
   startDraw64(logFile)
-  if (!(await waitForDraw64())) {
+  // Not awaited: Slidev starts alongside (Draw64 answers long before Slidev's first page is
+  // compiled), so that `npm run dev` is not the sum of both start-up times.
+  void waitForDraw64().then((answers) => {
+    if (answers) return
     console.error(`Draw64 did not answer on ${localDemo}/healthz within 30 s (logs: ${logFile})`)
     stop(1)
-  }
+  })
 }
 
 const slidevArgs = ['node_modules/@slidev/cli/bin/slidev.mjs', '--port', String(slidesPort)]

@@ -13,8 +13,10 @@ const SLIDE = 'draw64-board'
 // In-page code as a string: tsx would otherwise wrap its inner functions in a helper that
 // does not exist in the page.
 const TIME_NEXT_TRACE = `new Promise((resolve, reject) => {
-  const root = document.querySelector('[data-live-component="LiveTraces"]')
-  const putRows = () => [...root.querySelectorAll('[data-trace-id]')].filter((row) => row.textContent.includes('PUT'))
+  // Slidev keeps every slide mounted: the slide on screen holds the visible one.
+  const root = [...document.querySelectorAll('[data-live-component="LiveTraces"]')].find((element) => element.checkVisibility())
+  // The slide's filter keeps draws only; a row reads "PUT …" or, once the browser's spans are in, "stroke".
+  const putRows = () => [...root.querySelectorAll('[data-trace-id]')]
   const known = new Set(putRows().map((row) => row.getAttribute('data-trace-id')))
   const started = performance.now()
   const observer = new MutationObserver(() => {
@@ -45,7 +47,7 @@ try {
   await page.goto(`${dev.slidesUrl}/${SLIDE}`)
   await page.waitForSelector('[data-live-component="Draw64Canvas"][data-state="live"]', { timeout: 60_000 })
   await page.waitForSelector('[data-live-component="LiveTraces"][data-state="live"]', { timeout: 60_000 })
-  const box = (await page.locator('[data-live-component="Draw64Canvas"] canvas').boundingBox())!
+  const box = (await page.locator('[data-live-component="Draw64Canvas"]:visible canvas').boundingBox())!
   const latencies: number[] = []
   for (let stroke = 0; stroke < STROKES; stroke++) {
     const y = box.y + box.height * (0.1 + (0.8 * stroke) / STROKES)

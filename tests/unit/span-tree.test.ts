@@ -7,34 +7,13 @@ import {
   nanosToMs,
   type TelemetrySpan,
 } from '../../lib/span-tree.ts'
+import { testSpan } from '../support/spans.ts'
 
-// 2024-11-21T06:20:00Z in nanoseconds: far above 2^53, as the demo serves it.
-const T0_NS = 1_732_170_000_000_000_000n
+// Times below are ms after T0 (2024-11-21T06:20:00Z), far above 2^53 in nanoseconds.
 const T0_MS = 1_732_170_000_000
 
-function span(
-  spanId: string,
-  name: string,
-  startMs: number,
-  endMs: number,
-  fields: Partial<TelemetrySpan> = {},
-): TelemetrySpan {
-  const nanos = (ms: number) => (T0_NS + BigInt(Math.round(ms * 1e6))).toString()
-  return {
-    traceId: 'trace-a',
-    spanId,
-    parentSpanId: '',
-    name,
-    kind: 0,
-    serviceName: 'draw64',
-    startTimeUnixNano: nanos(startMs),
-    endTimeUnixNano: nanos(endMs),
-    attributes: {},
-    status: { code: 0 },
-    events: [],
-    ...fields,
-  }
-}
+const span = (spanId: string, name: string, startMs: number, endMs: number, fields: Partial<TelemetrySpan> = {}) =>
+  testSpan('trace-a', spanId, name, startMs, endMs, fields)
 
 // A PUT that validates, then applies the command (which fails) with one SQLite statement inside.
 const put = span('root', 'PUT /api/images/:id', 0, 12, { kind: 1, attributes: { 'http.route': '/api/images/:id' } })

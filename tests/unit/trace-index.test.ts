@@ -3,28 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { groupTraces, mergeSpans, type TelemetrySpan } from '../../lib/span-tree.ts'
 import { TraceIndex } from '../../lib/trace-index.ts'
 import { hasValidTimes } from '../../lib/trace-list.ts'
+import { testSpan } from '../support/spans.ts'
 
-// 2024-11-21T06:20:00Z in nanoseconds, as the demo serves it; times below are ms after it.
-const T0_NS = 1_732_170_000_000_000_000n
+// Times below are ms after T0 (2024-11-21T06:20:00Z).
 const T0_MS = 1_732_170_000_000
-
-function span(traceId: string, spanId: string, name: string, startMs: number, endMs: number, fields: Partial<TelemetrySpan> = {}): TelemetrySpan {
-  const nanos = (ms: number) => (T0_NS + BigInt(Math.round(ms * 1e6))).toString()
-  return {
-    traceId,
-    spanId,
-    parentSpanId: '',
-    name,
-    kind: 0,
-    serviceName: 'draw64',
-    startTimeUnixNano: nanos(startMs),
-    endTimeUnixNano: nanos(endMs),
-    attributes: {},
-    status: { code: 0 },
-    events: [],
-    ...fields,
-  }
-}
+const span = testSpan
 
 /** A draw as the server traces it; its server span's parent is the browser's fetch span `fetch-<traceId>`. */
 function serverSpans(traceId: string, startMs: number): TelemetrySpan[] {

@@ -1,7 +1,7 @@
 // JSON shapes of DESIGN.md's /api/telemetry endpoints. Times stay decimal strings of
 // nanoseconds: they exceed 2^53, and the slides split them into exact parts (lib/span-tree.ts).
 import type { Attributes, HrTime } from '@opentelemetry/api'
-import type { AnyValue } from '@opentelemetry/api-logs'
+import type { AnyValue } from '@opentelemetry/api'
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace'
 

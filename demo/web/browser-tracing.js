@@ -3,12 +3,13 @@
 // is a child span from the fetch instrumentation, which adds `traceparent` to the request, so
 // the server's spans join the same trace. Spans are exported with OTLP/HTTP JSON to Draw64,
 // same-origin, and join the buffer the slides read.
-import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, trace, SpanStatusCode } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { BatchSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
 
 /** Where Draw64 receives browser spans (demo/http/routes/audience.ts). */
 const BROWSER_TRACES_PATH = '/rum/v1/traces';
@@ -26,17 +27,22 @@ let tracer;
  */
 function startBrowserTracing(base) {
   if (tracer) return tracer;
-  const provider = new WebTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'draw64-web', 'service.version': '1.0.0' }),
     // Short batches: on the slide the browser's spans should join the server's within a second.
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}${BROWSER_TRACES_PATH}` }), {
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: `${base}${BROWSER_TRACES_PATH}` }),
         scheduledDelayMillis: 300,
         maxExportBatchSize: 200,
       }),
     ],
   });
-  provider.register();
+  // The 3.x SDK has no WebTracerProvider#register(): the page registers the provider, a context
+  // manager for the browser and the W3C propagator that writes `traceparent` itself.
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new StackContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [new FetchInstrumentation({ ignoreUrls: [NOT_AN_IMAGE_CHANGE] })],

@@ -71,11 +71,19 @@ describe.runIf(browserAvailable)('the audience', { timeout: 60_000 }, () => {
     await expect
       .poll(async () => (strokeSpan = (await allSpans()).find((span) => span.name === 'stroke' && !before.has(span.spanId))), { timeout: 10_000 })
       .toBeTruthy()
-    const trace = (await allSpans()).filter((span) => span.traceId === strokeSpan!.traceId)
     expect(strokeSpan).toMatchObject({ serviceName: 'draw64-web', kind: SPAN_KIND.internal, parentSpanId: '' })
 
-    const fetches = trace.filter((span) => span.serviceName === 'draw64-web' && span.kind === SPAN_KIND.client)
-    expect(fetches.length).toBeGreaterThan(0)
+    // The fetch spans end once the browser has the request's resource timing, which can be after
+    // the stroke itself ends: they may come in a later batch.
+    let trace: TelemetrySpanJson[] = []
+    let fetches: TelemetrySpanJson[] = []
+    await expect
+      .poll(async () => {
+        trace = (await allSpans()).filter((span) => span.traceId === strokeSpan!.traceId)
+        fetches = trace.filter((span) => span.serviceName === 'draw64-web' && span.kind === SPAN_KIND.client)
+        return fetches.length
+      }, { timeout: 5000 })
+      .toBeGreaterThan(0)
     for (const fetchSpan of fetches) {
       expect(fetchSpan.parentSpanId).toBe(strokeSpan!.spanId)
       expect(fetchSpan.attributes['http.request.method']).toBe('PUT')

@@ -26,13 +26,24 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 const LINGER_MS = 5000
 
 /**
- * After refusing a body still being uploaded (413, 415…), close in stages (RFC 9112 §9.6):
- * closing at once would reset the connection while the client writes, and it would never read
- * the answer. Send FIN, keep discarding what still arrives, then close.
+ * Refusing a body still being uploaded (413, 415…): read no more of it. Left alone, Node's
+ * server reads the rest and throws it away once the answer is sent ("dumping"), which for a
+ * 16 MiB upload is megabytes of buffers that the garbage collector frees late: ten such uploads
+ * grew the process by 50–70 MB on Node 24 while nothing was retained. Reading (`read(0)`) marks
+ * the body as consumed so Node does not dump it, and the pause leaves the rest in the kernel.
+ */
+function stopReadingBody(request: http.IncomingMessage): void {
+  request.pause()
+  request.read(0)
+}
+
+/**
+ * Then close in stages (RFC 9112 §9.6): closing at once would reset the connection while the
+ * client writes, and it would never read the answer. Send FIN, give the client time to read the
+ * answer, then close.
  */
 function closeAfterRefusal(request: http.IncomingMessage): void {
   request.socket.end()
-  request.resume()
   setTimeout(() => request.socket.destroy(), LINGER_MS).unref()
 }
 
@@ -70,8 +81,11 @@ export function createHttpServer(routes: Route[]): http.Server {
         return
       }
       const message = status >= 500 ? 'internal error' : (error as Error).message
+      if (!request.complete) {
+        stopReadingBody(request)
+        response.once('finish', () => closeAfterRefusal(request))
+      }
       sendError(response, status, message, error instanceof HttpError ? error.headers : {})
-      if (!request.complete) response.once('finish', () => closeAfterRefusal(request))
     })
   })
   server.headersTimeout = 10_000

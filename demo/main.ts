@@ -1,5 +1,5 @@
 // Starts Draw64: database, event stream, routes, HTTP server; or, with --replicas N, the HA
-// balancer and its replicas. Telemetry is set up before this file runs, by demo/telemetry.ts
+// balancer and its replicas. Telemetry is set up before this file runs, by demo/instrumentation.ts
 // (see the "demo" script in package.json).
 import type { AddressInfo } from 'node:net'
 import { loadConfig, replicasFromArgv } from './config.ts'

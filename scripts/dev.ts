@@ -46,7 +46,7 @@ process.on('SIGTERM', () => stop())
 function startDraw64(logFile: string): void {
   const log = openSync(logFile, 'w')
   const args = replicas > 0 ? ['--replicas', String(replicas)] : []
-  draw64 = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts', ...args], {
+  draw64 = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/instrumentation.ts', 'demo/main.ts', ...args], {
     env,
     stdio: ['ignore', log, 'inherit'],
   })

@@ -46,7 +46,7 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
   const port = options.port ?? (await freePort())
   const metricsPort = options.metricsPort ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'draw64-test-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/instrumentation.ts', 'demo/main.ts', ...(options.args ?? [])], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -23,7 +23,7 @@ export async function startReplicas(config: Draw64Config, count: number, balance
   }
 
   function start(replica: (typeof replicas)[number]): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/telemetry.ts', 'demo/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/instrumentation.ts', 'demo/main.ts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,

@@ -1,5 +1,5 @@
 // The bounded in-memory buffers the slides poll, filled by a span processor and a log-record
-// processor registered in demo/telemetry.ts. Finished spans and records are kept as the SDK
+// processor registered in demo/instrumentation.ts. Finished spans and records are kept as the SDK
 // hands them over, so the request that made them only stores them; each is turned into its JSON
 // text once, and a page the slides poll is those texts joined.
 import { randomUUID } from 'node:crypto'

@@ -1,4 +1,4 @@
-// JSON shapes of DESIGN.md's /api/telemetry endpoints. Times stay decimal strings of
+// JSON shapes of the /api/telemetry endpoints (docs/contract.md). Times stay decimal strings of
 // nanoseconds: they exceed 2^53, and the slides split them into exact parts (lib/span-tree.ts).
 import type { Attributes, HrTime } from '@opentelemetry/api'
 import type { AnyValue } from '@opentelemetry/api'

@@ -12,7 +12,7 @@ const SCRATCH = 'scratch' // where valid random draws go
 const SIZE = 64
 const MAX_VALUES = 4096
 const MAX_BODY = 256 * 1024
-const ID_PATTERN = /^[A-Za-z0-9-]{1,30}$/ // DESIGN.md's, restated so the test is its own oracle
+const ID_PATTERN = /^[A-Za-z0-9-]{1,30}$/ // the contract's (docs/contract.md), restated so the test is its own oracle
 const FIELDS = ['x', 'y', 'r', 'g', 'b'] as const
 
 let server: Draw64Process

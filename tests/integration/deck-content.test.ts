@@ -38,7 +38,7 @@ describe('the deck', () => {
       expect(existsSync(join(ROOT, path)), line).toBe(true)
       if (region) expect(readFileSync(join(ROOT, path), 'utf8'), line).toContain(`#region ${region}`)
     }
-    expect(imports.some(([, path]) => path === 'demo/telemetry.ts')).toBe(true)
+    expect(imports.some(([, path]) => path === 'demo/instrumentation.ts')).toBe(true)
   })
 
   it('shows no image from another host', () => {

@@ -1,4 +1,4 @@
-// Demo control (DESIGN.md): fault flags and the load generator. They answer only the local
+// Demo control (docs/contract.md): fault flags and the load generator. They answer only the local
 // machine: the speaker's own browser, directly or through the slides' proxy on this machine.
 import { z } from 'zod'
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'

@@ -1,4 +1,4 @@
-// The image API of DESIGN.md: list, create, read (metadata, raw pixels, PNG), command, delete.
+// The image API (docs/contract.md): list, create, read (metadata, raw pixels, PNG), command, delete.
 import { PNG } from 'pngjs'
 import { CANVAS_SIZE } from '../../domain/canvas.ts'
 import type { ImageService } from '../../image-service.ts'

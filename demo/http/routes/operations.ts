@@ -1,5 +1,5 @@
 // Routes for operators and for the slides: health, statistics, live events, telemetry buffers.
-// None of them creates a span (see UNTRACED_PATHS in demo/telemetry.ts).
+// None of them creates a span (see UNTRACED_PATHS in demo/instrumentation.ts).
 import type { ImageService } from '../../image-service.ts'
 import type { ImageStore } from '../../storage/image-store.ts'
 import { logsAfter, spansAfter } from '../../telemetry/buffers.ts'

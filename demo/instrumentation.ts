@@ -1,4 +1,4 @@
-// The OpenTelemetry bootstrap, loaded before the app (`node --import ./demo/telemetry.ts`),
+// The OpenTelemetry bootstrap, loaded before the app (`node --import ./demo/instrumentation.ts`),
 // as in OpenTelemetry JS's getting-started: everything about the SDK lives here, and the app
 // only asks the API for tracers and meters. OTEL_SDK_DISABLED=true turns all of it off.
 import { randomUUID } from 'node:crypto'

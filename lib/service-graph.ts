@@ -14,7 +14,7 @@ export interface ServiceNode {
   requestRate: number
   /** Share (0–1) of those requests that failed. */
   errorShare: number
-  /** End of its latest span; undefined for a peer only known from calls that never reached it. */
+  /** End of its latest span; undefined for a node only known from the edges of a previous graph. */
   lastSeenMs: number | undefined
   health: NodeHealth
 }
@@ -159,7 +159,7 @@ function buildNodes(
   }
   for (const call of calls) if (call.toKind === 'database') see(call.to, 'database', call.endMs)
 
-  // A peer only known from the calls it missed stays while those calls are remembered.
+  // A node only known from a remembered edge stays while that edge is remembered.
   const names = new Set([...kinds.keys()].filter((name) => remembered(lastSeen.get(name))))
   for (const edge of edges) names.add(edge.from).add(edge.to)
   const callers = new Set(edges.map((edge) => edge.from))
@@ -236,22 +236,19 @@ export function latestEndMs(spans: readonly TelemetrySpan[]): number | undefined
 /**
  * Every request between two parties found in the spans:
  * - a span whose parent is in another service: the parent's service called the span's;
- * - a CLIENT span with `db.system.name`: a statement sent to that database;
- * - a failed CLIENT span with no child but a `peer.service`: a call that never reached its peer
- *   (refused, timed out), so a stopped replica still shows the calls it misses. Without
- *   `peer.service`, or while it succeeded (its child is on its way), such a span is not a call.
+ * - a CLIENT span with `db.system.name`: a statement sent to that database.
+ * A call that never reached its peer (refused) leaves only the caller's CLIENT span, which
+ * names no peer yet: it counts as a failure of the caller's own request, not as an edge.
  * A SERVER span whose parent is unknown (a root, or a caller outside the buffer) is still a
  * request its service served.
  */
 function collectCalls(spans: readonly TelemetrySpan[]): Call[] {
   const byId = new Map(spans.map((span) => [`${span.traceId}/${span.spanId}`, span]))
-  const hasChild = new Set(spans.map((span) => `${span.traceId}/${span.parentSpanId}`))
   const calls: Call[] = []
   for (const span of spans) {
     const endMs = spanEndMs(span)
     const parent = span.parentSpanId ? byId.get(`${span.traceId}/${span.parentSpanId}`) : undefined
     const database = span.kind === SPAN_KIND_CLIENT ? span.attributes['db.system.name'] : undefined
-    const peer = span.attributes['peer.service']
     if (typeof database === 'string' && database) {
       calls.push({ from: span.serviceName, to: database, toKind: 'database', endMs, failed: isFailed(span), served: true })
     } else if (parent && parent.serviceName !== span.serviceName) {
@@ -260,11 +257,6 @@ function collectCalls(spans: readonly TelemetrySpan[]): Call[] {
       calls.push({ from: parent.serviceName, to: span.serviceName, toKind: 'service', endMs, failed, served })
     } else if (span.kind === SPAN_KIND_SERVER) {
       calls.push({ from: undefined, to: span.serviceName, toKind: 'service', endMs, failed: isFailed(span), served: true })
-    } else if (
-      span.kind === SPAN_KIND_CLIENT && isFailed(span) && typeof peer === 'string' && peer &&
-      !hasChild.has(`${span.traceId}/${span.spanId}`)
-    ) {
-      calls.push({ from: span.serviceName, to: peer, toKind: 'service', endMs, failed: true, served: false })
     }
   }
   return calls

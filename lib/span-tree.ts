@@ -66,20 +66,12 @@ export function spanEndMs(span: TelemetrySpan): number {
   return timesOf(span).end.micros / 1000
 }
 
-/** One summary per trace, newest first. */
-export function groupTraces(spans: readonly TelemetrySpan[]): TraceSummary[] {
-  const byTrace = new Map<string, TelemetrySpan[]>()
-  for (const span of spans) {
-    const trace = byTrace.get(span.traceId)
-    if (trace) trace.push(span)
-    else byTrace.set(span.traceId, [span])
-  }
-  return [...byTrace]
-    .map(([traceId, traceSpans]) => summarizeTrace(traceId, traceSpans))
-    .sort(newestFirst)
+/** Whether a span can be placed on a time axis: one with a malformed time would stretch its trace to 1970. */
+export function hasValidTimes(span: TelemetrySpan): boolean {
+  return DIGITS.test(span.startTimeUnixNano) && DIGITS.test(span.endTimeUnixNano)
 }
 
-/** Orders trace summaries as groupTraces returns them. */
+/** Orders trace summaries newest first, by start, then by trace id. */
 export function newestFirst(a: TraceSummary, b: TraceSummary): number {
   return b.startMs - a.startMs || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)
 }

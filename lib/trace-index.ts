@@ -3,8 +3,7 @@
 // spans as the window moves on) are summarized again. A trace's spans may come over several
 // polls, a parent after its children (the browser's span is exported a second or two after the
 // server's, and becomes the root): a trace that gets a span is summarized whole again.
-import { newestFirst, summarizeTrace, type TelemetrySpan, type TraceSummary } from './span-tree.ts'
-import { hasValidTimes } from './trace-list.ts'
+import { hasValidTimes, newestFirst, summarizeTrace, type TelemetrySpan, type TraceSummary } from './span-tree.ts'
 
 export class TraceIndex {
   private window: readonly TelemetrySpan[] = []
@@ -32,7 +31,7 @@ export class TraceIndex {
     return this
   }
 
-  /** One summary per trace, newest first, as groupTraces gives them; unchanged traces keep their object. */
+  /** One summary per trace, newest first (see newestFirst); unchanged traces keep their object. */
   traces(): TraceSummary[] {
     if (this.changed.size === 0) return this.newest
     for (const traceId of this.changed) {

@@ -1,6 +1,6 @@
 // Which traces LiveTraces lists and which one its waterfall shows: the speaker's filter, the
 // "Effacer" cut-off and the shared selection (a trace picked here or in LiveLogs).
-import type { TelemetrySpan, TraceSummary } from './span-tree.ts'
+import type { TraceSummary } from './span-tree.ts'
 
 export const DEFAULT_TRACE_LIMIT = 8
 
@@ -25,7 +25,7 @@ export interface TraceList {
   pinnedMissing: boolean
 }
 
-/** The rows to list and the trace to draw, from all traces newest first (as groupTraces returns). */
+/** The rows to list and the trace to draw, from all traces newest first (as TraceIndex gives them). */
 export function listTraces(traces: readonly TraceSummary[], options: TraceListOptions = {}): TraceList {
   const limit = rowLimit(options.limit)
   const cutoff = options.clearedThroughMs
@@ -44,13 +44,6 @@ export function listTraces(traces: readonly TraceSummary[], options: TraceListOp
     rows = [...rows.slice(0, limit - 1), pinned].sort((a, b) => b.startMs - a.startMs)
   }
   return { rows, selected: pinned, pinnedMissing: !pinned }
-}
-
-const NANOS = /^\d+$/
-
-/** Whether a span can be placed on a time axis: one with a malformed time would stretch its trace to 1970. */
-export function hasValidTimes(span: TelemetrySpan): boolean {
-  return NANOS.test(span.startTimeUnixNano) && NANOS.test(span.endTimeUnixNano)
 }
 
 /** The cut-off that hides every trace known now: the start of the newest one. */

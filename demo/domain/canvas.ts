@@ -16,8 +16,6 @@ export type ClearCanvasCommand = { readonly command_type: 'clear_canvas' }
 export type Command = DrawCommand | ClearCanvasCommand
 export type CommandType = Command['command_type']
 
-export const COMMAND_TYPES: readonly CommandType[] = ['draw', 'clear_canvas']
-
 export function blankPixels(): Uint8Array {
   return new Uint8Array(PIXEL_BYTES).fill(WHITE)
 }

@@ -29,8 +29,4 @@ export class RecentBuffer<T> {
     for (let n = from; n < newest; n++) items.push(this.items[n % this.capacity] as T)
     return { items, last: Math.max(after, newest) }
   }
-
-  get size(): number {
-    return Math.min(this.pushed, this.capacity)
-  }
 }

@@ -133,15 +133,6 @@ export function hexToRgb(hex) {
 }
 
 /**
- * [255, 136, 0] → '#ff8800'.
- * @param {number} r @param {number} g @param {number} b
- * @returns {string}
- */
-export function rgbToHex(r, g, b) {
-  return '#' + [r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('');
-}
-
-/**
  * 16 colours (PICO-8's palette, with pure white), named for screen readers.
  * @type {ReadonlyArray<{ name: string, hex: string }>}
  */

@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest'
 import {
   elapsedMs,
-  groupTraces,
+  hasValidTimes,
   layoutWaterfall,
   mergeSpans,
   nanosToMs,
   type TelemetrySpan,
 } from '../../lib/span-tree.ts'
+import { groupTraces } from '../support/group-traces.ts'
 import { testSpan } from '../support/spans.ts'
 
 // Times below are ms after T0 (2024-11-21T06:20:00Z), far above 2^53 in nanoseconds.
@@ -211,5 +212,15 @@ describe('mergeSpans', () => {
     mergeSpans(existing, incoming, 1)
     expect(existing).toEqual([put])
     expect(incoming).toEqual([validate])
+  })
+})
+
+describe('hasValidTimes', () => {
+  it('rejects the spans whose start or end is not a decimal nanosecond count', () => {
+    const base = { traceId: 't', parentSpanId: '', name: 's', kind: 0, serviceName: 'draw64', attributes: {}, status: { code: 0 }, events: [] }
+    const good = { ...base, spanId: 'good', startTimeUnixNano: '1000', endTimeUnixNano: '2000' }
+    const badStart = { ...base, spanId: 'bad-start', startTimeUnixNano: 'garbage', endTimeUnixNano: '2000' }
+    const badEnd = { ...base, spanId: 'bad-end', startTimeUnixNano: '1000', endTimeUnixNano: '' }
+    expect([good, badStart, badEnd].filter(hasValidTimes).map((span) => span.spanId)).toEqual(['good'])
   })
 })

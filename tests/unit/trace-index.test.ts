@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { groupTraces, mergeSpans, type TelemetrySpan } from '../../lib/span-tree.ts'
+import { hasValidTimes, mergeSpans, type TelemetrySpan } from '../../lib/span-tree.ts'
 import { TraceIndex } from '../../lib/trace-index.ts'
-import { hasValidTimes } from '../../lib/trace-list.ts'
+import { groupTraces } from '../support/group-traces.ts'
 import { testSpan } from '../support/spans.ts'
 
 // Times below are ms after T0 (2024-11-21T06:20:00Z).

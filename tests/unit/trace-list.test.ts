@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import type { TelemetrySpan, TraceSummary } from '../../lib/span-tree.ts'
-import { clearCutoff, DEFAULT_TRACE_LIMIT, hasValidTimes, listTraces } from '../../lib/trace-list.ts'
+import { clearCutoff, DEFAULT_TRACE_LIMIT, listTraces } from '../../lib/trace-list.ts'
 
 function span(traceId: string, name: string): TelemetrySpan {
   return {
@@ -79,15 +79,5 @@ describe('clearCutoff', () => {
     expect(clearCutoff(traces)).toBe(1009)
     expect(clearCutoff([], 1005)).toBe(1005)
     expect(clearCutoff([], undefined)).toBeUndefined()
-  })
-})
-
-describe('hasValidTimes', () => {
-  it('rejects the spans whose start or end is not a decimal nanosecond count', () => {
-    const base = { traceId: 't', parentSpanId: '', name: 's', kind: 0, serviceName: 'draw64', attributes: {}, status: { code: 0 }, events: [] }
-    const good = { ...base, spanId: 'good', startTimeUnixNano: '1000', endTimeUnixNano: '2000' }
-    const badStart = { ...base, spanId: 'bad-start', startTimeUnixNano: 'garbage', endTimeUnixNano: '2000' }
-    const badEnd = { ...base, spanId: 'bad-end', startTimeUnixNano: '1000', endTimeUnixNano: '' }
-    expect([good, badStart, badEnd].filter(hasValidTimes).map((span) => span.spanId)).toEqual(['good'])
   })
 })

@@ -16,19 +16,22 @@ import { AggregationType } from '@opentelemetry/sdk-metrics'
 import { NodeSDK } from '@opentelemetry/sdk-node'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { loadConfig, serviceName } from './config.ts'
+import { pathMatcher } from './http/router.ts'
+import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
 
 const config = loadConfig()
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
-// Requests that would make the slides watch themselves: polling, health, the event stream,
-// the demo controls, and the scrapes of the Prometheus exporter's own server (same process).
-const UNTRACED_PATHS = ['/api/telemetry/', '/healthz', '/readyz', '/api/events', '/favicon.ico', '/metrics', '/api/demo/', '/otlp/', '/rum/']
-const isUntraced = (request: IncomingMessage) => UNTRACED_PATHS.some((path) => request.url?.startsWith(path))
+// Requests that would make the slides watch themselves: the routes declared untraced (polling,
+// health, the event stream, the demo controls), the browser's icon, and the scrapes of the
+// Prometheus exporter's own server (same process).
+const isUntracedPath = pathMatcher([...UNTRACED_PATTERNS, '/favicon.ico', '/metrics'])
+const isUntraced = (request: IncomingMessage) => isUntracedPath(request.url ?? '')
 // The HA balancer's forwarded requests to those paths are untraced too (an event stream would
 // otherwise be one client span as long as the connection).
-const isUntracedOutgoing = (request: RequestOptions) => UNTRACED_PATHS.some((path) => request.path?.startsWith(path))
+const isUntracedOutgoing = (request: RequestOptions) => isUntracedPath(request.path ?? '')
 
 // #region buckets
 // Draws take well under 5 ms: finer buckets than the semantic conventions' default ones,

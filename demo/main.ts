@@ -9,10 +9,13 @@ import { startBalancer } from './ha/balancer.ts'
 import { createEventStream } from './http/event-stream.ts'
 import { audienceRoutes } from './http/routes/audience.ts'
 import { controlRoutes } from './http/routes/control.ts'
+import { eventRoutes } from './http/routes/events.ts'
+import { healthRoutes } from './http/routes/health.ts'
 import { imageRoutes } from './http/routes/images.ts'
-import { operationRoutes } from './http/routes/operations.ts'
+import { telemetryRoutes } from './http/routes/telemetry.ts'
 import { webRoutes } from './http/routes/web.ts'
 import { createRateLimiter } from './http/rate-limit.ts'
+import { sendError, sendJson } from './http/respond.ts'
 import { createHttpServer } from './http/server.ts'
 import { createImageService } from './image-service.ts'
 import { observeActiveImages } from './instruments.ts'
@@ -47,7 +50,16 @@ function startServer(): void {
     ...webRoutes(),
     ...imageRoutes(images, createRateLimiter(config.drawRateLimit)),
     ...audienceRoutes(() => (server.address() as AddressInfo).port, config.lan),
-    ...operationRoutes(images, store, events),
+    ...healthRoutes(({ response }) => {
+      try {
+        store.ping()
+        sendJson(response, 200, { status: 'ready' })
+      } catch (error) {
+        sendError(response, 503, `database unavailable: ${(error as Error).message}`)
+      }
+    }),
+    ...eventRoutes(events),
+    ...telemetryRoutes(),
     ...controlRoutes(faults, load),
   ])
 

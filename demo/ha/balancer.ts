@@ -8,15 +8,17 @@ import type { Draw64Config } from '../config.ts'
 import { createLoadGenerator } from '../control/load-generator.ts'
 import { readBody } from '../http/body.ts'
 import { forwardedFor } from '../http/client-address.ts'
+import { localOnly } from '../http/local-only.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
 import type { Handler, RequestContext, Route } from '../http/router.ts'
-import { loadRoutes, localOnly } from '../http/routes/control.ts'
 import { audienceRoutes } from '../http/routes/audience.ts'
+import { loadRoutes } from '../http/routes/control.ts'
+import { healthRoutes } from '../http/routes/health.ts'
 import { otlpRoutes } from '../http/routes/otlp.ts'
-import { telemetryRoutes } from '../http/routes/operations.ts'
+import { FORWARDED_ROUTES, ROUTES } from '../http/routes/table.ts'
+import { telemetryRoutes } from '../http/routes/telemetry.ts'
 import { createHttpServer } from '../http/server.ts'
 import { logger } from '../logger.ts'
-import { draw64RouteTemplates } from '../http/routes/templates.ts'
 import { startReplicas, type Replica, type ReplicaSet } from './replicas.ts'
 
 /** Forwards one request to one replica; rejects with the connection error if it cannot connect. */
@@ -77,9 +79,9 @@ function replicaRoutes(set: ReplicaSet): Route[] {
       sendJson(response, 202, { replicas: set.replicas })
     })
   return [
-    { method: 'GET', pattern: '/api/demo/replicas', handler: localOnly(({ response }) => sendJson(response, 200, { replicas: set.replicas })) },
-    { method: 'DELETE', pattern: '/api/demo/replicas/:name', handler: named(set.stop, 'stopped') },
-    { method: 'POST', pattern: '/api/demo/replicas/:name', handler: named(set.restart, 'running') },
+    { ...ROUTES.listReplicas, handler: localOnly(({ response }) => sendJson(response, 200, { replicas: set.replicas })) },
+    { ...ROUTES.stopReplica, handler: named(set.stop, 'stopped') },
+    { ...ROUTES.restartReplica, handler: named(set.restart, 'running') },
   ]
 }
 
@@ -92,25 +94,20 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   const forwardToReplica = proxy(set)
 
   const server = createHttpServer([
-    { method: 'GET', pattern: '/healthz', handler: ({ response }) => sendJson(response, 200, { status: 'ok' }) },
-    {
-      method: 'GET',
-      pattern: '/readyz',
-      handler: ({ response }) => {
-        const healthy = set.replicas.filter((replica) => replica.healthy).map((replica) => replica.name)
-        if (healthy.length === 0) throw new HttpError(503, 'no replica is healthy')
-        sendJson(response, 200, { status: 'ready', replicas: healthy })
-      },
-    },
+    ...healthRoutes(({ response }) => {
+      const healthy = set.replicas.filter((replica) => replica.healthy).map((replica) => replica.name)
+      if (healthy.length === 0) throw new HttpError(503, 'no replica is healthy')
+      sendJson(response, 200, { status: 'ready', replicas: healthy })
+    }),
     ...telemetryRoutes(),
     ...otlpRoutes(),
     ...audienceRoutes(() => config.port, config.lan),
     ...replicaRoutes(set),
-    { method: 'GET', pattern: '/api/demo/faults', handler: broadcastToReplicas(set) },
-    { method: 'PUT', pattern: '/api/demo/faults/:name', handler: broadcastToReplicas(set) },
+    { ...ROUTES.listFaults, handler: broadcastToReplicas(set) },
+    { ...ROUTES.setFault, handler: broadcastToReplicas(set) },
     ...loadRoutes(load),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
-    ...draw64RouteTemplates().map((route) => ({ ...route, handler: forwardToReplica })),
+    ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: forwardToReplica })),
   ])
 
   // Replicas must be up before the balancer answers its first request.

@@ -1,6 +1,8 @@
 // A small route table. Each route's pattern doubles as the `http.route` attribute of the
 // server span and of the http.server.request.duration metric: a template, never a raw URL.
+// Imports nothing at run time: the bootstrap reads it (pathMatcher) before the app is loaded.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RouteDeclaration } from './routes/table.ts'
 
 export interface RequestContext {
   request: IncomingMessage
@@ -11,25 +13,26 @@ export interface RequestContext {
 
 export type Handler = (context: RequestContext) => void | Promise<void>
 
-export interface Route {
-  method: string
-  pattern: string
+/** A declared route (routes/table.ts) and what answers it. */
+export interface Route extends RouteDeclaration {
   handler: Handler
 }
 
-interface CompiledRoute extends Route {
+interface CompiledPattern {
   regex: RegExp
   names: string[]
 }
+
+type CompiledRoute = Route & CompiledPattern
 
 export type Match =
   | { kind: 'found'; route: Route; params: Record<string, string> }
   | { kind: 'wrong-method'; allowed: string[] }
   | { kind: 'not-found' }
 
-function compile(route: Route): CompiledRoute {
+function compile(pattern: string): CompiledPattern {
   const names: string[] = []
-  const source = route.pattern
+  const source = pattern
     .split('/')
     .map((segment) =>
       segment.replace(/:(\w+)|[.]/g, (token, name: string | undefined) => {
@@ -39,11 +42,20 @@ function compile(route: Route): CompiledRoute {
       }),
     )
     .join('/')
-  return { ...route, regex: new RegExp(`^${source}$`), names }
+  return { regex: new RegExp(`^${source}$`), names }
+}
+
+/** Whether a request target (path, maybe with a query) matches one of the templates. */
+export function pathMatcher(patterns: readonly string[]): (target: string) => boolean {
+  const regexes = patterns.map((pattern) => compile(pattern).regex)
+  return (target) => {
+    const path = target.split('?', 1)[0]!
+    return regexes.some((regex) => regex.test(path))
+  }
 }
 
 export function createRouter(routes: Route[]) {
-  const compiled = routes.map(compile)
+  const compiled: CompiledRoute[] = routes.map((route) => ({ ...route, ...compile(route.pattern) }))
 
   return function match(method: string, path: string): Match {
     const allowed: string[] = []

@@ -51,12 +51,22 @@ function fieldName(path: PropertyKey[]): string {
   )
 }
 
-export function parseCommandBody(body: unknown): Command {
-  const result = commandBody.safeParse(body)
-  if (result.success) return result.data.command
-  const issue = result.error.issues[0]
+/** A zod failure as the API's 400: its first issue, named by its field (`command.values[3][0]`). */
+export function badRequest(error: z.ZodError, context = ''): HttpError {
+  const issue = error.issues[0]!
   const field = fieldName(issue.path)
-  throw new HttpError(400, field ? `${field}: ${issue.message}` : issue.message)
+  return new HttpError(400, `${context}${field ? `${field}: ${issue.message}` : issue.message}`)
+}
+
+/** The body as the schema types it, or a 400 naming the first wrong field. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body)
+  if (result.success) return result.data
+  throw badRequest(result.error)
+}
+
+export function parseCommandBody(body: unknown): Command {
+  return parseBody(commandBody, body).command
 }
 
 export function parseImageId(raw: string): string {

@@ -8,21 +8,19 @@ import { createRateLimiter, rateLimited } from '../rate-limit.ts'
 import { sendJson } from '../respond.ts'
 import type { Route } from '../router.ts'
 import { otlpReceiver } from './otlp.ts'
+import { ROUTES } from './table.ts'
 
 const MAX_BROWSER_EXPORT_BYTES = 256 * 1024
 // A page exports a batch every few hundred milliseconds while someone draws.
 const EXPORTS_PER_CLIENT = { perSecond: 5, burst: 20 }
 
-export const BROWSER_TRACES_PATH = '/rum/v1/traces'
-
 export function audienceRoutes(publicPort: () => number, lan: boolean): Route[] {
   const exports = createRateLimiter(EXPORTS_PER_CLIENT)
   return [
-    { method: 'GET', pattern: '/api/join', handler: ({ response }) => sendJson(response, 200, audienceUrl(publicPort(), lan)) },
+    { ...ROUTES.join, handler: ({ response }) => sendJson(response, 200, audienceUrl(publicPort(), lan)) },
     {
-      method: 'POST',
-      pattern: BROWSER_TRACES_PATH,
-      handler: rateLimited(exports, BROWSER_TRACES_PATH, otlpReceiver(browserSpansFromOtlp, addSpans, MAX_BROWSER_EXPORT_BYTES)),
+      ...ROUTES.browserTraces,
+      handler: rateLimited(exports, ROUTES.browserTraces.pattern, otlpReceiver(browserSpansFromOtlp, addSpans, MAX_BROWSER_EXPORT_BYTES)),
     },
   ]
 }

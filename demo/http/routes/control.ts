@@ -1,26 +1,13 @@
-// Demo control (docs/contract.md): fault flags and the load generator. They answer only the local
-// machine: the speaker's own browser, directly or through the slides' proxy on this machine.
+// Demo control (docs/contract.md): fault flags and the load generator, for the local machine only.
 import { z } from 'zod'
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, MAX_LOAD_RATE, MAX_LOAD_SECONDS, type LoadGenerator } from '../../control/load-generator.ts'
 import { readJsonBody } from '../body.ts'
-import { isLocalRequest } from '../client-address.ts'
+import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
-import type { Handler, Route } from '../router.ts'
-
-export function localOnly(handler: Handler): Handler {
-  return (context) => {
-    if (!isLocalRequest(context.request)) throw new HttpError(403, 'demo control answers only the speaker’s machine')
-    return handler(context)
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  throw new HttpError(400, issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)
-}
+import type { Route } from '../router.ts'
+import { parseBody } from '../validation.ts'
+import { ROUTES } from './table.ts'
 
 const loadRequest = z.strictObject({
   rate: z.int({ error: `rate must be an integer from 1 to ${MAX_LOAD_RATE} (requests per second)` }).min(1).max(MAX_LOAD_RATE),
@@ -33,14 +20,13 @@ export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
 
 function faultRoutes(faults: Faults): Route[] {
   return [
-    { method: 'GET', pattern: '/api/demo/faults', handler: localOnly(({ response }) => sendJson(response, 200, { faults: faults.list() })) },
+    { ...ROUTES.listFaults, handler: localOnly(({ response }) => sendJson(response, 200, { faults: faults.list() })) },
     {
-      method: 'PUT',
-      pattern: '/api/demo/faults/:name',
+      ...ROUTES.setFault,
       handler: localOnly(async ({ request, response, params }) => {
         if (!isFaultName(params.name)) throw new HttpError(404, `no fault named "${params.name}" (known: ${Object.keys(FAULT_SPECS).join(', ')})`)
         const { max, unit } = FAULT_SPECS[params.name]
-        const body = parse(
+        const body = parseBody(
           z.strictObject({
             enabled: z.boolean({ error: 'enabled must be true or false' }),
             value: z.number({ error: `value must be a number of ${unit} from 0 to ${max}` }).min(0).max(max).optional(),
@@ -55,12 +41,11 @@ function faultRoutes(faults: Faults): Route[] {
 
 export function loadRoutes(load: LoadGenerator): Route[] {
   return [
-    { method: 'GET', pattern: '/api/demo/load', handler: localOnly(({ response }) => sendJson(response, 200, load.status())) },
+    { ...ROUTES.loadStatus, handler: localOnly(({ response }) => sendJson(response, 200, load.status())) },
     {
-      method: 'POST',
-      pattern: '/api/demo/load',
+      ...ROUTES.startLoad,
       handler: localOnly(async ({ request, response }) => {
-        const { rate, durationSeconds } = parse(loadRequest, await readJsonBody(request))
+        const { rate, durationSeconds } = parseBody(loadRequest, await readJsonBody(request))
         try {
           sendJson(response, 202, load.start(rate, durationSeconds))
         } catch (error) {
@@ -69,6 +54,6 @@ export function loadRoutes(load: LoadGenerator): Route[] {
         }
       }),
     },
-    { method: 'DELETE', pattern: '/api/demo/load', handler: localOnly(({ response }) => sendJson(response, 200, load.stop())) },
+    { ...ROUTES.stopLoad, handler: localOnly(({ response }) => sendJson(response, 200, load.stop())) },
   ]
 }

@@ -1,4 +1,5 @@
-// The image API (docs/contract.md): list, create, read (metadata, raw pixels, PNG), command, delete.
+// The image API (docs/contract.md): list, create, read (metadata, raw pixels, PNG), command,
+// delete, and the statistics of them all.
 import { PNG } from 'pngjs'
 import { CANVAS_SIZE } from '../../domain/canvas.ts'
 import type { ImageService } from '../../image-service.ts'
@@ -8,6 +9,7 @@ import { sendBytes, sendJson } from '../respond.ts'
 import type { Route } from '../router.ts'
 import { parseCommandBody, parseImageId } from '../validation.ts'
 import { withSpan } from '../../with-span.ts'
+import { ROUTES } from './table.ts'
 
 function encodePng(rgb: Uint8Array): Buffer {
   const png = new PNG({ width: CANVAS_SIZE, height: CANVAS_SIZE, colorType: 2, inputHasAlpha: false })
@@ -19,41 +21,35 @@ function encodePng(rgb: Uint8Array): Buffer {
 export function imageRoutes(images: ImageService, limiter: RateLimiter): Route[] {
   const limited = (route: Route): Route => ({ ...route, handler: rateLimited(limiter, route.pattern, route.handler) })
   return [
-    { method: 'GET', pattern: '/api/images', handler: ({ response }) => sendJson(response, 200, { images: images.list() }) },
+    { ...ROUTES.listImages, handler: ({ response }) => sendJson(response, 200, { images: images.list() }) },
     limited({
-      method: 'POST',
-      pattern: '/api/images',
+      ...ROUTES.createImage,
       handler: ({ response }) => sendJson(response, 201, { image: images.create() }),
     }),
     {
-      method: 'GET',
-      pattern: '/api/images/:id.png',
+      ...ROUTES.imagePng,
       handler: ({ response, params }) => {
         const pixels = images.pixels(parseImageId(params.id))
         sendBytes(response, 'image/png', encodePng(pixels), { 'cache-control': 'no-store' })
       },
     },
     {
-      method: 'GET',
-      pattern: '/api/images/:id/pixels',
+      ...ROUTES.imagePixels,
       handler: ({ response, params }) => {
         const pixels = images.pixels(parseImageId(params.id))
         sendBytes(response, 'application/octet-stream', pixels, { 'cache-control': 'no-store' })
       },
     },
     {
-      method: 'GET',
-      pattern: '/api/images/:id',
+      ...ROUTES.getImage,
       handler: ({ response, params }) => sendJson(response, 200, { image: images.get(parseImageId(params.id)) }),
     },
     limited({
-      method: 'POST',
-      pattern: '/api/images/:id',
+      ...ROUTES.createImageNamed,
       handler: ({ response, params }) => sendJson(response, 201, { image: images.create(parseImageId(params.id)) }),
     }),
     limited({
-      method: 'PUT',
-      pattern: '/api/images/:id',
+      ...ROUTES.applyCommand,
       handler: async ({ request, response, params }) => {
         const id = parseImageId(params.id)
         const command = await withSpan('validate command', {}, async () => parseCommandBody(await readJsonBody(request)))
@@ -61,12 +57,12 @@ export function imageRoutes(images: ImageService, limiter: RateLimiter): Route[]
       },
     }),
     limited({
-      method: 'DELETE',
-      pattern: '/api/images/:id',
+      ...ROUTES.deleteImage,
       handler: ({ response, params }) => {
         images.remove(parseImageId(params.id))
         response.writeHead(204).end()
       },
     }),
+    { ...ROUTES.statistics, handler: ({ response }) => sendJson(response, 200, images.statistics()) },
   ]
 }

@@ -5,8 +5,10 @@ import { addLogs, addSpans } from '../../telemetry/buffers.ts'
 import { logsFromOtlp, spansFromOtlp } from '../../telemetry/otlp-ingest.ts'
 import { readJsonBody } from '../body.ts'
 import { HttpError, sendJson } from '../respond.ts'
+import { localOnly } from '../local-only.ts'
 import type { Handler, Route } from '../router.ts'
-import { localOnly } from './control.ts'
+import { badRequest } from '../validation.ts'
+import { ROUTES } from './table.ts'
 
 const MAX_OTLP_BYTES = 4 * 1024 * 1024
 
@@ -17,7 +19,7 @@ export function otlpReceiver<T>(convert: (body: unknown) => T[], store: (items: 
     try {
       items = convert(await readJsonBody(request, maxBytes))
     } catch (error) {
-      if (error instanceof ZodError) throw new HttpError(400, `not an OTLP/JSON export request: ${error.issues[0].path.join('.')}: ${error.issues[0].message}`)
+      if (error instanceof ZodError) throw badRequest(error, 'not an OTLP/JSON export request: ')
       if (error instanceof RangeError) throw new HttpError(413, error.message)
       throw error
     }
@@ -29,7 +31,7 @@ export function otlpReceiver<T>(convert: (body: unknown) => T[], store: (items: 
 
 export function otlpRoutes(): Route[] {
   return [
-    { method: 'POST', pattern: '/otlp/v1/traces', handler: localOnly(otlpReceiver(spansFromOtlp, addSpans)) },
-    { method: 'POST', pattern: '/otlp/v1/logs', handler: localOnly(otlpReceiver(logsFromOtlp, addLogs)) },
+    { ...ROUTES.otlpTraces, handler: localOnly(otlpReceiver(spansFromOtlp, addSpans)) },
+    { ...ROUTES.otlpLogs, handler: localOnly(otlpReceiver(logsFromOtlp, addLogs)) },
   ]
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { HttpError, sendBytes } from '../respond.ts'
 import type { Route } from '../router.ts'
+import { ROUTES } from './table.ts'
 
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url))
 const ENTRY = 'app.js'
@@ -54,7 +55,7 @@ export function webRoutes(): Route[] {
     sendBytes(response, CONTENT_TYPES[extname(name)], Buffer.from(await file), { 'cache-control': 'no-cache' })
   }
   return [
-    { method: 'GET', pattern: '/', handler: serve('index.html') },
-    { method: 'GET', pattern: '/web/:file', handler: (context) => serve(context.params.file)(context) },
+    { ...ROUTES.page, handler: serve('index.html') },
+    { ...ROUTES.webFile, handler: (context) => serve(context.params.file)(context) },
   ]
 }

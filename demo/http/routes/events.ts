@@ -1,0 +1,16 @@
+// The live event stream every board and picker follows (Server-Sent Events, see event-stream.ts).
+import type { EventStream } from '../event-stream.ts'
+import { HttpError } from '../respond.ts'
+import type { Route } from '../router.ts'
+import { ROUTES } from './table.ts'
+
+export function eventRoutes(events: EventStream): Route[] {
+  return [
+    {
+      ...ROUTES.events,
+      handler: ({ response }) => {
+        if (!events.connect(response)) throw new HttpError(503, 'too many live clients, try again later')
+      },
+    },
+  ]
+}

@@ -1,6 +1,5 @@
 // The use cases of Draw64, between the HTTP edge and the storage: each one a transaction on
 // the store, then an event to the connected clients. The manual spans of the talk live here.
-import type { Faults } from './control/faults.ts'
 import { applyCommand, blankPixels, type Command } from './domain/canvas.ts'
 import { ImageConflictError, ImageNotFoundError } from './domain/errors.ts'
 import type { EventPublisher } from './domain/events.ts'
@@ -22,7 +21,8 @@ export interface Statistics {
 const now = () => new Date().toISOString()
 const ID_ATTEMPTS = 20
 
-export function createImageService(store: ImageStore, events: EventPublisher, faults: Faults) {
+/** `beforeDraw` runs before every draw is applied: where fault flags act (demo/control/faults.ts). */
+export function createImageService(store: ImageStore, events: EventPublisher, beforeDraw: () => Promise<void> = async () => {}) {
   function mustExist<T>(id: string, value: T | undefined): T {
     if (value === undefined) throw new ImageNotFoundError(id)
     return value
@@ -60,8 +60,8 @@ export function createImageService(store: ImageStore, events: EventPublisher, fa
   async function apply(id: string, command: Command): Promise<ImageMeta> {
     const attributes = { 'draw64.image.id': id, 'draw64.command.type': command.command_type }
     const image = await withSpan('apply command', attributes, async (span) => {
-      await faults.drawDelay()
-      faults.maybeFailDraw()
+      // The drawLatency and drawErrors fault flags act here, when switched on.
+      await beforeDraw()
       const { updated, painted } = store.transaction(() => {
         const { image: before, pixels } = mustExist(id, store.load(id))
         const painted = applyCommand(pixels, command)

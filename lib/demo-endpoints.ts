@@ -11,8 +11,6 @@ export const endpoints = {
   images: `${DRAW64_PROXY_PATH}/api/images`,
   events: `${DRAW64_PROXY_PATH}/api/events`,
   join: `${DRAW64_PROXY_PATH}/api/join`,
-  demoFaults: `${DRAW64_PROXY_PATH}/api/demo/faults`,
-  demoLoad: `${DRAW64_PROXY_PATH}/api/demo/load`,
 } as const
 
 /** Telemetry captured from a real run by `npm run capture`, shipped under public/. */

@@ -1,29 +1,20 @@
 // Named fault flags, like the OpenTelemetry Demo's feature flags: each one is switched at run
 // time and makes one step of a draw misbehave, so that the talk can show a real incident.
-// Every flag is off at start.
+// FAULT_SPECS is the one catalogue (names, units, bounds, defaults, French wording), served by
+// GET /api/demo/faults to the slide and to `npm run fault`. Adding a flag is one entry there
+// plus its effect in createFaults. Every flag is off at start. Nothing here touches Node at
+// import: the slides read the catalogue too, for their printed view.
+import type { FaultSpec, FaultState } from '../../lib/wire.ts'
 
-export const FAULT_NAMES = ['drawLatency', 'drawErrors', 'slowDatabase'] as const
-export type FaultName = (typeof FAULT_NAMES)[number]
+export const FAULT_SPECS = {
+  drawLatency: { unit: 'ms', min: 0, max: 10_000, defaultValue: 300, description: 'attente avant chaque tracé', presets: [100, 300, 1000] },
+  drawErrors: { unit: '%', min: 0, max: 100, defaultValue: 50, description: 'part des tracés en erreur 500', presets: [10, 50, 100] },
+  // Each statement blocks the event loop for that long: a few tens of ms is already an incident.
+  slowDatabase: { unit: 'ms', min: 0, max: 1000, defaultValue: 20, description: 'ralentit chaque requête SQLite', presets: [20, 50, 100] },
+} as const satisfies Record<string, FaultSpec>
 
-interface FaultSpec {
-  unit: 'ms' | '%'
-  defaultValue: number
-  max: number
-  description: string
-}
-
-export const FAULT_SPECS: Record<FaultName, FaultSpec> = {
-  drawLatency: { unit: 'ms', defaultValue: 300, max: 10_000, description: 'Chaque tracé attend avant d’être appliqué' },
-  drawErrors: { unit: '%', defaultValue: 50, max: 100, description: 'Une part des tracés échoue (500)' },
-  slowDatabase: { unit: 'ms', defaultValue: 20, max: 1000, description: 'Chaque requête SQLite ralentit' },
-}
-
-export interface FaultState {
-  enabled: boolean
-  value: number
-  unit: FaultSpec['unit']
-  description: string
-}
+export type FaultName = keyof typeof FAULT_SPECS
+export const FAULT_NAMES = Object.keys(FAULT_SPECS) as FaultName[]
 
 export class InjectedFaultError extends Error {
   constructor(readonly fault: FaultName) {
@@ -33,39 +24,34 @@ export class InjectedFaultError extends Error {
 }
 
 export function isFaultName(name: string): name is FaultName {
-  return (FAULT_NAMES as readonly string[]).includes(name)
+  return Object.hasOwn(FAULT_SPECS, name)
+}
+
+/** Every flag as the catalogue starts it: off, at its default value. */
+export function defaultFaultStates(): Record<FaultName, FaultState> {
+  const state = (spec: FaultSpec): FaultState => ({ ...spec, enabled: false, value: spec.defaultValue })
+  return Object.fromEntries(FAULT_NAMES.map((name) => [name, state(FAULT_SPECS[name])])) as Record<FaultName, FaultState>
 }
 
 // A synchronous sleep that does not spin: better-sqlite3 is synchronous, so a slow disk
-// blocks the whole event loop, and so does this.
-const sleeper = new Int32Array(new SharedArrayBuffer(4))
-const blockFor = (ms: number) => Atomics.wait(sleeper, 0, 0, ms)
+// blocks the whole event loop, and so does this. Made on first use, on the server only.
+let sleeper: Int32Array | undefined
+const blockFor = (ms: number) => Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms)
 
 export function createFaults(random: () => number = Math.random) {
-  const state = new Map<FaultName, { enabled: boolean; value: number }>(
-    FAULT_NAMES.map((name) => [name, { enabled: false, value: FAULT_SPECS[name].defaultValue }]),
-  )
-  const active = (name: FaultName) => (state.get(name)!.enabled ? state.get(name)!.value : 0)
-
-  function describe(name: FaultName): FaultState {
-    const { unit, description } = FAULT_SPECS[name]
-    return { ...state.get(name)!, unit, description }
-  }
+  const states = defaultFaultStates()
+  const active = (name: FaultName) => (states[name].enabled ? states[name].value : 0)
 
   return {
-    list: (): Record<FaultName, FaultState> =>
-      Object.fromEntries(FAULT_NAMES.map((name) => [name, describe(name)])) as Record<FaultName, FaultState>,
-    set(name: FaultName, enabled: boolean, value = state.get(name)!.value): FaultState {
-      state.set(name, { enabled, value })
-      return describe(name)
+    list: (): Record<FaultName, FaultState> => ({ ...states }),
+    set(name: FaultName, enabled: boolean, value = states[name].value): FaultState {
+      states[name] = { ...states[name], enabled, value }
+      return states[name]
     },
-    /** drawLatency: resolves after the configured delay (0 when off). */
-    drawDelay: (): Promise<void> => {
+    /** drawLatency then drawErrors: called before every draw is applied. */
+    async beforeDraw(): Promise<void> {
       const ms = active('drawLatency')
-      return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve()
-    },
-    /** drawErrors: throws for the configured share of draws. */
-    maybeFailDraw(): void {
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms))
       if (random() * 100 < active('drawErrors')) throw new InjectedFaultError('drawErrors')
     },
     /** slowDatabase: called before every SQLite statement. */

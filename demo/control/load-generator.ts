@@ -2,18 +2,10 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
+import type { LoadStatus } from '../../lib/wire.ts'
 import { logger } from '../logger.ts'
 
-export const MAX_LOAD_RATE = 1000
-export const MAX_LOAD_SECONDS = 600
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url))
-
-export interface LoadStatus {
-  running: boolean
-  rateAsked: number
-  rateAchieved: number
-  endsAt: string | null
-}
 
 export class LoadAlreadyRunningError extends Error {
   constructor() {

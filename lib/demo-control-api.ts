@@ -1,0 +1,74 @@
+// A small typed client of Draw64's demo control (/api/demo/faults, /api/demo/load): the
+// DemoControls slide uses it through the slides' proxy, `npm run fault` and `npm run load`
+// straight on the demo's port. Answers are parsed with the server's own schemas (lib/wire.ts).
+import type { z } from 'zod'
+import { DRAW64_PROXY_PATH } from './demo-endpoints.ts'
+import { faultAnswerSchema, faultListSchema, loadStatusSchema, type FaultChange, type LoadRequest } from './wire.ts'
+
+/** Why a call failed; `status` 0 when the demo could not be reached at all. */
+export class DemoControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'DemoControlError'
+  }
+
+  /** The demo answers only its own machine: an attendee's deck gets 403. */
+  get forbidden(): boolean {
+    return this.status === 403
+  }
+}
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>
+
+const REQUEST_TIMEOUT_MS = 3000
+
+export interface DemoControlOptions {
+  /** Where Draw64 is: the slides' proxy path by default, `http://127.0.0.1:8064` from a script. */
+  base?: string
+  fetcher?: Fetch
+}
+
+export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (input, init) => fetch(input, init) }: DemoControlOptions = {}) {
+  const faultsUrl = `${base}/api/demo/faults`
+  const loadUrl = `${base}/api/demo/load`
+
+  async function call<T>(schema: z.ZodType<T>, url: string, init: RequestInit = {}): Promise<T> {
+    let response: Response
+    try {
+      response = await fetcher(url, {
+        ...init,
+        cache: 'no-store',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        headers: init.body ? { 'content-type': 'application/json' } : undefined,
+      })
+    } catch (error) {
+      throw new DemoControlError(0, (error as Error).message)
+    }
+    const body: unknown = await response.json().catch(() => ({}))
+    if (!response.ok) {
+      const error = (body as { error?: unknown }).error
+      throw new DemoControlError(response.status, typeof error === 'string' ? error : `HTTP ${response.status}`)
+    }
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) throw new DemoControlError(response.status, `unexpected answer from ${url}: ${parsed.error.issues[0]?.message}`)
+    return parsed.data
+  }
+  const json = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) })
+
+  return {
+    faultsUrl,
+    faults: async () => (await call(faultListSchema, faultsUrl)).faults,
+    setFault: async (name: string, change: FaultChange) =>
+      (await call(faultAnswerSchema, `${faultsUrl}/${encodeURIComponent(name)}`, json('PUT', change))).fault,
+    load: () => call(loadStatusSchema, loadUrl),
+    startLoad: (request: LoadRequest) => call(loadStatusSchema, loadUrl, json('POST', request)),
+    stopLoad: () => call(loadStatusSchema, loadUrl, { method: 'DELETE' }),
+    /** Stops the load as the page goes away: a beacon cannot DELETE, a keepalive fetch can. */
+    stopLoadOnUnload: (): void => void fetcher(loadUrl, { method: 'DELETE', keepalive: true }).catch(() => undefined),
+  }
+}
+
+export type DemoControlApi = ReturnType<typeof createDemoControlApi>

@@ -1,6 +1,6 @@
 // The use cases of Draw64, between the HTTP edge and the storage: each one a transaction on
 // the store, then an event to the connected clients. The manual spans of the talk live here.
-import { applyCommand, blankPixels, type Command } from './domain/canvas.ts'
+import { applyCommand, blankPixels, type Command } from './domain/board.js'
 import { ImageConflictError, ImageNotFoundError } from './domain/errors.ts'
 import type { EventPublisher } from './domain/events.ts'
 import { MAX_IMAGES, type ImageMeta } from './domain/image.ts'

@@ -1,5 +1,5 @@
 // What every connected client hears about: the live board, the picker and the user count.
-import type { Command } from './canvas.ts'
+import type { Command } from './board.js'
 import type { ImageMeta } from './image.ts'
 
 export type Draw64Event =

@@ -1,7 +1,7 @@
 // Request bodies and path parameters are parsed into typed values here, once, at the edge;
 // the rest of the code trusts the types. Every message names the field that is wrong.
 import { z } from 'zod'
-import { CANVAS_SIZE, MAX_DRAW_VALUES, type Command } from '../domain/canvas.ts'
+import { BOARD_SIZE, MAX_DRAW_VALUES, type Command } from '../domain/board.js'
 import { IMAGE_ID_PATTERN } from '../domain/image-id.ts'
 import { HttpError } from './respond.ts'
 
@@ -10,7 +10,7 @@ function integerIn(name: string, max: number) {
   return z.number({ error: message }).int({ error: message }).min(0, { error: message }).max(max, { error: message })
 }
 
-const coordinate = (name: string) => integerIn(name, CANVAS_SIZE - 1)
+const coordinate = (name: string) => integerIn(name, BOARD_SIZE - 1)
 const channel = (name: string) => integerIn(name, 255)
 
 const pixelValue = z.tuple([coordinate('x'), coordinate('y'), channel('r'), channel('g'), channel('b')], {

@@ -2,10 +2,9 @@
 // them with OTLP/HTTP JSON. Anyone on the LAN can send them, so they are trusted for nothing:
 // they all belong to the browser service whatever resource they claim, and their size is
 // bounded so they cannot crowd the server's spans out of the buffer.
+import { BROWSER_SERVICE_NAME } from '../domain/board.js'
 import type { TelemetrySpanJson } from './serialize.ts'
 import { spansFromOtlp } from './otlp-ingest.ts'
-
-export const BROWSER_SERVICE_NAME = 'draw64-web'
 
 export const BROWSER_SPAN_LIMITS = {
   spansPerRequest: 256,

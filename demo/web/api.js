@@ -1,6 +1,6 @@
 // Thin client for the Draw64 HTTP API. Every failure becomes an Error whose
 // message is the server's own `error` text plus the status, for the status line.
-import { PIXELS_BYTES } from './board.js';
+import { PIXEL_BYTES } from '../domain/board.js';
 
 /** @typedef {{ id: string, createdAt: string, updatedAt: string, updateCount: number }} Image */
 
@@ -57,24 +57,28 @@ export function createDraw64Api(base) {
   }
 
   /**
+   * Resolves once the server has applied the command. Its answer (the image's metadata) is not
+   * read: the stroke was painted locally at once, and it comes back on the event stream like
+   * everyone's, where both boards apply it again. The event stream is the server's order: a
+   * board that applies every `image_updated`, its own included, ends on the server's last
+   * write where two people paint the same pixel; re-applying a stroke of ours changes nothing.
    * @param {string} id
-   * @param {import('./board.js').Command} command
-   * @returns {Promise<Image>}
+   * @param {import('../domain/board.js').Command} command
+   * @returns {Promise<void>}
    */
   async function sendCommand(id, command) {
-    const res = await request('PUT', `${base}/api/images/${encodeURIComponent(id)}`, { command });
-    return (await res.json()).image;
+    await request('PUT', `${base}/api/images/${encodeURIComponent(id)}`, { command });
   }
 
   /**
    * @param {string} id
-   * @returns {Promise<Uint8Array>} SIZE*SIZE*3 RGB bytes
+   * @returns {Promise<Uint8Array>} PIXEL_BYTES RGB bytes
    */
   async function fetchPixels(id) {
     const res = await request('GET', `${base}/api/images/${encodeURIComponent(id)}/pixels`);
     const pixels = new Uint8Array(await res.arrayBuffer());
-    if (pixels.length !== PIXELS_BYTES) {
-      throw new Error(`Pixels inattendus : ${pixels.length} octets au lieu de ${PIXELS_BYTES}`);
+    if (pixels.length !== PIXEL_BYTES) {
+      throw new Error(`Pixels inattendus : ${pixels.length} octets au lieu de ${PIXEL_BYTES}`);
     }
     return pixels;
   }

@@ -1,6 +1,7 @@
 // The Draw64 page: draws locally at once, sends strokes in batches, and
 // follows the other clients through the server's event stream.
-import { SIZE, PIXELS_BYTES, createStrokeBatcher, applyCommand, hexToRgb } from './board.js';
+import { applyCommand, blankPixels } from '../domain/board.js';
+import { createBoardPainter, createStrokeBatcher, hexToRgb } from './drawing.js';
 import { createDraw64Api } from './api.js';
 import { createStrokeTracing } from './browser-tracing.js';
 import { trackStrokes } from './pointer-strokes.js';
@@ -27,12 +28,12 @@ const state = {
   /** @type {string | null} */
   selectedId: null,
   /** @type {Uint8Array} */
-  pixels: new Uint8Array(PIXELS_BYTES).fill(255),
+  pixels: blankPixels(),
   /** @type {[number, number, number]} */
   colour: [0, 0, 0],
   /** @type {ReturnType<typeof createStrokeBatcher> | null} one per selected image */
   batcher: null,
-  /** Commands received while the pixels are being fetched, replayed on top of them. @type {import('./board.js').Command[] | null} */
+  /** Commands received while the pixels are being fetched, replayed on top of them. @type {import('../domain/board.js').Command[] | null} */
   queued: null,
   loadToken: 0,
 };
@@ -47,22 +48,8 @@ function report(err) {
   statusTimer = window.setTimeout(() => { ui.status.textContent = ''; }, 8000);
 }
 
-const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-const frame = ctx.createImageData(SIZE, SIZE);
-let repaintQueued = false;
 /** Repaints at most once per animation frame, however many pixels changed. */
-function repaint() {
-  if (repaintQueued) return;
-  repaintQueued = true;
-  requestAnimationFrame(() => {
-    repaintQueued = false;
-    const rgba = frame.data;
-    for (let i = 0, j = 0; i < PIXELS_BYTES; i += 3, j += 4) {
-      rgba[j] = state.pixels[i]; rgba[j + 1] = state.pixels[i + 1]; rgba[j + 2] = state.pixels[i + 2]; rgba[j + 3] = 255;
-    }
-    ctx.putImageData(frame, 0, 0);
-  });
-}
+const { soon: repaint } = createBoardPainter(() => canvas.getContext('2d'), () => state.pixels);
 
 // ---- images and picker ----
 
@@ -109,7 +96,7 @@ async function reloadPixels() {
   const id = state.selectedId;
   const token = ++state.loadToken;
   if (!id) {
-    state.pixels = new Uint8Array(PIXELS_BYTES).fill(255);
+    state.pixels = blankPixels();
     repaint();
     return;
   }
@@ -176,7 +163,7 @@ function endStrokes() {
 /** Paints locally at once (optimistic) and queues the pixels for the server. @param {[number, number][]} cells */
 function paint(cells) {
   const [r, g, b] = state.colour;
-  const values = /** @type {import('./board.js').DrawValue[]} */ (cells.map(([x, y]) => [x, y, r, g, b]));
+  const values = /** @type {import('../domain/board.js').PixelValue[]} */ (cells.map(([x, y]) => [x, y, r, g, b]));
   applyCommand(state.pixels, { command_type: 'draw', values });
   strokes.draw(cells.length);
   for (const [x, y] of cells) state.batcher?.add(x, y, r, g, b);
@@ -251,6 +238,7 @@ connectLiveEvents('/api/events', {
     const image = state.images.get(id);
     if (image) { image.updateCount += 1; relabel(id); }
     if (id !== state.selectedId) return;
+    // Our own strokes come back too, painted again: see the events' order in api.js sendCommand.
     if (state.queued) state.queued.push(command);
     else { applyCommand(state.pixels, command); repaint(); }
   },

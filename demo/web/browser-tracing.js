@@ -10,9 +10,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
-
-/** Where Draw64 receives browser spans (demo/http/routes/audience.ts). */
-const BROWSER_TRACES_PATH = '/rum/v1/traces';
+import { BROWSER_SERVICE_NAME, BROWSER_TRACES_PATH } from '../domain/board.js';
 
 // Only requests that change one image are traced (`…/api/images/:id`): not the polling of the
 // slides, not the event stream, not the exporter's own requests.
@@ -28,7 +26,7 @@ let tracer;
 function startBrowserTracing(base) {
   if (tracer) return tracer;
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'draw64-web', 'service.version': '1.0.0' }),
+    resource: resourceFromAttributes({ 'service.name': BROWSER_SERVICE_NAME, 'service.version': '1.0.0' }),
     // Short batches: on the slide the browser's spans should join the server's within a second.
     spanProcessors: [
       new BatchSpanProcessor({
@@ -47,7 +45,7 @@ function startBrowserTracing(base) {
     tracerProvider: provider,
     instrumentations: [new FetchInstrumentation({ ignoreUrls: [NOT_AN_IMAGE_CHANGE] })],
   });
-  tracer = trace.getTracer('draw64-web');
+  tracer = trace.getTracer(BROWSER_SERVICE_NAME);
   return tracer;
 }
 

@@ -1,6 +1,6 @@
 // The colour picker: one button per palette colour plus a free colour input,
 // kept in sync so the pressed swatch always matches the current colour.
-import { PALETTE } from './board.js';
+import { PALETTE } from './drawing.js';
 
 /**
  * @param {HTMLElement} container receives the swatch buttons

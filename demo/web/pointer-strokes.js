@@ -1,6 +1,7 @@
 // Turns mouse, pen and touch input on the board into runs of board cells,
 // through Pointer Events so one code path serves every device.
-import { SIZE, linePixels } from './board.js';
+import { BOARD_SIZE } from '../domain/board.js';
+import { linePixels } from './drawing.js';
 
 /**
  * Calls `onCells` with the cells each stroke crosses, with no gap between
@@ -17,7 +18,7 @@ export function trackStrokes(canvas, onCells, canDraw, onStrokesEnd = () => {}) 
   /** @param {PointerEvent} e @returns {[number, number]} */
   function cellAt(e) {
     const rect = canvas.getBoundingClientRect();
-    const clamp = (/** @type {number} */ v) => Math.min(SIZE - 1, Math.max(0, Math.floor(v * SIZE)));
+    const clamp = (/** @type {number} */ v) => Math.min(BOARD_SIZE - 1, Math.max(0, Math.floor(v * BOARD_SIZE)));
     return [clamp((e.clientX - rect.left) / rect.width), clamp((e.clientY - rect.top) / rect.height)];
   }
 

@@ -115,7 +115,7 @@ describe('Draw64 image API', () => {
     const bundle = await script.text()
     expect(bundle).toContain('/rum/v1/traces')
     expect(bundle).not.toMatch(/from\s*["']@opentelemetry/) // bare imports resolved
-    expect((await fetch(`${base}/web/board.js`)).status).toBe(404) // inside the bundle
+    expect((await fetch(`${base}/web/drawing.js`)).status).toBe(404) // inside the bundle
     expect((await fetch(`${base}/web/..%2Fmain.ts`)).status).toBe(404)
   })
 })

@@ -1,138 +1,43 @@
 import { describe, it, expect } from 'vitest';
-import {
-  SIZE,
-  PIXELS_BYTES,
-  PALETTE,
-  linePixels,
-  createStrokeBatcher,
-  applyCommand,
-  hexToRgb,
-} from '../../demo/web/board.js';
-
-type Command = { command_type: string; values?: number[][] };
-
-describe('linePixels', () => {
-  it('returns a single pixel when both ends are the same', () => {
-    expect(linePixels(3, 4, 3, 4)).toEqual([[3, 4]]);
-  });
-
-  it('includes both ends of horizontal, vertical and diagonal lines', () => {
-    expect(linePixels(0, 0, 3, 0)).toEqual([[0, 0], [1, 0], [2, 0], [3, 0]]);
-    expect(linePixels(5, 3, 5, 0)).toEqual([[5, 3], [5, 2], [5, 1], [5, 0]]);
-    expect(linePixels(2, 2, 0, 0)).toEqual([[2, 2], [1, 1], [0, 0]]);
-  });
-
-  it('draws a steep line with one pixel per row, no gaps and no duplicates', () => {
-    const pixels = linePixels(10, 0, 13, 20);
-    expect(pixels).toHaveLength(21);
-    expect(pixels[0]).toEqual([10, 0]);
-    expect(pixels.at(-1)).toEqual([13, 20]);
-    expect(new Set(pixels.map(([x, y]) => `${x},${y}`)).size).toBe(pixels.length);
-    for (let i = 1; i < pixels.length; i++) {
-      expect(Math.abs(pixels[i][0] - pixels[i - 1][0])).toBeLessThanOrEqual(1);
-      expect(Math.abs(pixels[i][1] - pixels[i - 1][1])).toBe(1);
-    }
-  });
-});
-
-describe('createStrokeBatcher', () => {
-  it('sends everything added before a flush as one draw command', async () => {
-    const sent: Command[] = [];
-    const batcher = createStrokeBatcher((command) => { sent.push(command); });
-    batcher.add(1, 1, 255, 0, 0);
-    batcher.add(2, 1, 0, 255, 0);
-    await batcher.flush();
-    expect(sent).toEqual([{ command_type: 'draw', values: [[1, 1, 255, 0, 0], [2, 1, 0, 255, 0]] }]);
-    expect(batcher.size).toBe(0);
-  });
-
-  it('sends a pixel drawn twice once, with its last colour', async () => {
-    const sent: Command[] = [];
-    const batcher = createStrokeBatcher((command) => { sent.push(command); });
-    batcher.add(5, 5, 255, 0, 0);
-    batcher.add(5, 5, 0, 0, 255);
-    await batcher.flush();
-    expect(sent).toEqual([{ command_type: 'draw', values: [[5, 5, 0, 0, 255]] }]);
-  });
-
-  it('splits a flush into commands of at most maxValues values', async () => {
-    const sent: Command[] = [];
-    const batcher = createStrokeBatcher((command) => { sent.push(command); }, { maxValues: 4 });
-    for (let x = 0; x < 10; x++) batcher.add(x, 0, 0, 0, 0);
-    await batcher.flush();
-    expect(sent.map((c) => c.values!.length)).toEqual([4, 4, 2]);
-    expect(sent.flatMap((c) => c.values!.map(([x]) => x))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  });
-
-  it('keeps one request in flight and sends pixels added meanwhile in the next one', async () => {
-    const sent: Command[] = [];
-    let inFlight = 0;
-    let maxInFlight = 0;
-    const batcher = createStrokeBatcher(async (command) => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      sent.push(command);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight--;
-    });
-    batcher.add(0, 0, 1, 1, 1);
-    const first = batcher.flush();
-    batcher.add(1, 0, 2, 2, 2);
-    const second = batcher.flush();
-    await Promise.all([first, second]);
-    expect(maxInFlight).toBe(1);
-    expect(sent.map((c) => c.values)).toEqual([[[0, 0, 1, 1, 1]], [[1, 0, 2, 2, 2]]]);
-  });
-
-  it('rejects a flush when sending fails and keeps the unsent pixels pending', async () => {
-    const batcher = createStrokeBatcher(() => Promise.reject(new Error('boom')), { maxValues: 1 });
-    batcher.add(0, 0, 0, 0, 0);
-    batcher.add(1, 0, 0, 0, 0);
-    await expect(batcher.flush()).rejects.toThrow('boom');
-    expect(batcher.size).toBe(1);
-  });
-
-  it('does not send anything when nothing was drawn', async () => {
-    let calls = 0;
-    const batcher = createStrokeBatcher(() => { calls++; });
-    await batcher.flush();
-    expect(calls).toBe(0);
-  });
-});
+import { BOARD_SIZE, PIXEL_BYTES, applyCommand, blankPixels, rgbToRgba } from '../../demo/domain/board.js';
 
 describe('applyCommand', () => {
   it('writes draw values at (y*64+x)*3 in RGB order', () => {
-    const pixels = new Uint8Array(PIXELS_BYTES);
+    const pixels = new Uint8Array(PIXEL_BYTES);
     applyCommand(pixels, { command_type: 'draw', values: [[2, 1, 10, 20, 30], [63, 63, 1, 2, 3]] });
-    const i = (1 * SIZE + 2) * 3;
+    const i = (1 * BOARD_SIZE + 2) * 3;
     expect([...pixels.slice(i, i + 3)]).toEqual([10, 20, 30]);
-    expect([...pixels.slice(PIXELS_BYTES - 3)]).toEqual([1, 2, 3]);
+    expect([...pixels.slice(PIXEL_BYTES - 3)]).toEqual([1, 2, 3]);
     expect(pixels.reduce((sum, v) => sum + v, 0)).toBe(10 + 20 + 30 + 1 + 2 + 3);
   });
 
   it('clears the canvas to white', () => {
-    const pixels = new Uint8Array(PIXELS_BYTES);
+    const pixels = new Uint8Array(PIXEL_BYTES);
     applyCommand(pixels, { command_type: 'clear_canvas' });
     expect(pixels.every((v) => v === 255)).toBe(true);
   });
 
   it('skips values outside the board instead of writing a neighbour', () => {
-    const pixels = new Uint8Array(PIXELS_BYTES);
+    const pixels = new Uint8Array(PIXEL_BYTES);
     applyCommand(pixels, { command_type: 'draw', values: [[64, 0, 9, 9, 9], [-1, 5, 9, 9, 9]] });
     expect(pixels.every((v) => v === 0)).toBe(true);
   });
 });
 
-describe('colours', () => {
-  it('reads a colour written as 6 or 3 hex digits', () => {
-    expect(hexToRgb('#ff8800')).toEqual([255, 136, 0]);
-    expect(hexToRgb('#F80')).toEqual([255, 136, 0]);
+describe('blankPixels', () => {
+  it('is a white board of 64 × 64 RGB pixels', () => {
+    const pixels = blankPixels();
+    expect(pixels).toHaveLength(64 * 64 * 3);
+    expect(pixels.every((v) => v === 255)).toBe(true);
   });
+});
 
-  it('offers 16 distinct palette colours, black and white included', () => {
-    const hexes = PALETTE.map((c) => c.hex);
-    expect(new Set(hexes).size).toBe(16);
-    expect(hexes).toContain('#000000');
-    expect(hexes).toContain('#ffffff');
+describe('rgbToRgba', () => {
+  it('copies each pixel into an opaque RGBA frame', () => {
+    const rgb = new Uint8Array(PIXEL_BYTES);
+    rgb.set([10, 20, 30], 3);
+    const rgba = new Uint8ClampedArray(BOARD_SIZE * BOARD_SIZE * 4);
+    rgbToRgba(rgb, rgba);
+    expect([...rgba.slice(0, 8)]).toEqual([0, 0, 0, 255, 10, 20, 30, 255]);
   });
 });

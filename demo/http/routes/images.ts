@@ -1,7 +1,7 @@
 // The image API (docs/contract.md): list, create, read (metadata, raw pixels, PNG), command,
 // delete, and the statistics of them all.
 import { PNG } from 'pngjs'
-import { CANVAS_SIZE } from '../../domain/canvas.ts'
+import { BOARD_SIZE } from '../../domain/board.js'
 import type { ImageService } from '../../image-service.ts'
 import { readJsonBody } from '../body.ts'
 import { rateLimited, type RateLimiter } from '../rate-limit.ts'
@@ -12,7 +12,7 @@ import { withSpan } from '../../with-span.ts'
 import { ROUTES } from './table.ts'
 
 function encodePng(rgb: Uint8Array): Buffer {
-  const png = new PNG({ width: CANVAS_SIZE, height: CANVAS_SIZE, colorType: 2, inputHasAlpha: false })
+  const png = new PNG({ width: BOARD_SIZE, height: BOARD_SIZE, colorType: 2, inputHasAlpha: false })
   png.data = Buffer.from(rgb)
   return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false })
 }

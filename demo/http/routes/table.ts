@@ -2,7 +2,8 @@
 // are traced, and whether the HA balancer answers it itself or forwards it to a replica. The
 // route modules attach handlers to these; the bootstrap (demo/instrumentation.ts) derives the
 // untraced paths from them and the balancer the routes it forwards. The bootstrap runs before
-// the app is loaded, so this file imports nothing.
+// the app is loaded, so this file imports nothing but the pure board model.
+import { BROWSER_TRACES_PATH } from '../../domain/board.js'
 
 export interface RouteDeclaration {
   readonly method: string
@@ -41,7 +42,7 @@ export const ROUTES = {
   telemetryLogs: route('GET', '/api/telemetry/logs', false, 'own'),
 
   join: route('GET', '/api/join', true, 'own'),
-  browserTraces: route('POST', '/rum/v1/traces', false, 'own'),
+  browserTraces: route('POST', BROWSER_TRACES_PATH, false, 'own'),
   otlpTraces: route('POST', '/otlp/v1/traces', false, 'own'),
   otlpLogs: route('POST', '/otlp/v1/logs', false, 'own'),
 

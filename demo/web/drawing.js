@@ -1,16 +1,10 @@
-// Pure Draw64 board helpers: no DOM, no fetch, so the web page and the
-// slides' Vue component share the exact same drawing logic.
+// What both boards in a browser draw with (the standalone page and the slide's board): strokes
+// turned into cells, cells batched into draw commands, colours, and the canvas repainted once per
+// frame. No fetch here; the board itself is demo/domain/board.js.
+import { BOARD_SIZE, MAX_DRAW_VALUES, rgbToRgba } from '../domain/board.js';
 
-/** Width and height of every Draw64 image, in pixels. */
-export const SIZE = 64;
-
-/** Bytes in a pixel buffer: SIZE × SIZE RGB, row-major, index (y*SIZE+x)*3. */
-export const PIXELS_BYTES = SIZE * SIZE * 3;
-
-/** @typedef {[number, number, number, number, number]} DrawValue [x, y, r, g, b] */
-/** @typedef {{ command_type: 'draw', values: DrawValue[] }} DrawCommand */
-/** @typedef {{ command_type: 'clear_canvas' }} ClearCommand */
-/** @typedef {DrawCommand | ClearCommand} Command */
+/** @typedef {import('../domain/board.js').PixelValue} PixelValue */
+/** @typedef {import('../domain/board.js').DrawCommand} DrawCommand */
 
 /**
  * Pixels of the segment from (x0, y0) to (x1, y1), both ends included,
@@ -48,15 +42,15 @@ export function linePixels(x0, y0, x1, y1) {
  * @param {(command: DrawCommand) => Promise<unknown> | unknown} send
  * @param {{ maxValues?: number }} [options]
  */
-export function createStrokeBatcher(send, { maxValues = 4096 } = {}) {
-  /** @type {Map<number, DrawValue>} keyed by y*SIZE+x, so re-adding keeps the last colour */
+export function createStrokeBatcher(send, { maxValues = MAX_DRAW_VALUES } = {}) {
+  /** @type {Map<number, PixelValue>} keyed by y*BOARD_SIZE+x, so re-adding keeps the last colour */
   const pending = new Map();
   /** @type {Promise<void> | null} */
   let inFlight = null;
 
   /** Takes up to maxValues pending values, oldest first. */
   function takeChunk() {
-    /** @type {DrawValue[]} */
+    /** @type {PixelValue[]} */
     const values = [];
     for (const [key, value] of pending) {
       if (values.length >= maxValues) break;
@@ -79,7 +73,7 @@ export function createStrokeBatcher(send, { maxValues = 4096 } = {}) {
   return {
     /** @param {number} x @param {number} y @param {number} r @param {number} g @param {number} b */
     add(x, y, r, g, b) {
-      pending.set(y * SIZE + x, [x, y, r, g, b]);
+      pending.set(y * BOARD_SIZE + x, [x, y, r, g, b]);
     },
     /**
      * Sends everything pending; resolves when the queue is empty, rejects
@@ -95,28 +89,6 @@ export function createStrokeBatcher(send, { maxValues = 4096 } = {}) {
       return pending.size;
     },
   };
-}
-
-/**
- * Applies a command to an RGB pixel buffer in place and returns it.
- * Values outside the board are skipped rather than corrupting a neighbour.
- * @param {Uint8Array} pixels SIZE*SIZE*3 bytes
- * @param {Command} command
- * @returns {Uint8Array}
- */
-export function applyCommand(pixels, command) {
-  if (command.command_type === 'clear_canvas') {
-    pixels.fill(255);
-  } else if (command.command_type === 'draw') {
-    for (const [x, y, r, g, b] of command.values) {
-      if (x < 0 || x >= SIZE || y < 0 || y >= SIZE) continue;
-      const i = (y * SIZE + x) * 3;
-      pixels[i] = r;
-      pixels[i + 1] = g;
-      pixels[i + 2] = b;
-    }
-  }
-  return pixels;
 }
 
 /**
@@ -154,3 +126,37 @@ export const PALETTE = Object.freeze([
   { name: 'rose', hex: '#ff77a8' },
   { name: 'pêche', hex: '#ffccaa' },
 ]);
+
+/**
+ * Paints the board's current pixels on a canvas now, or at the next animation frame however
+ * many strokes arrive before it, reusing one frame.
+ * @param {() => CanvasRenderingContext2D | null | undefined} context
+ * @param {() => Uint8Array} pixels read when painting: the board may have been replaced meanwhile
+ * @param {() => void} [onPainted]
+ */
+export function createBoardPainter(context, pixels, onPainted = () => {}) {
+  /** @type {ImageData | undefined} */
+  let frame;
+  let queued = false;
+
+  function now() {
+    const target = context();
+    if (!target) return;
+    frame ??= target.createImageData(BOARD_SIZE, BOARD_SIZE);
+    rgbToRgba(pixels(), frame.data);
+    target.putImageData(frame, 0, 0);
+    onPainted();
+  }
+
+  return {
+    now,
+    soon() {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        now();
+      });
+    },
+  };
+}

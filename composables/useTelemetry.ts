@@ -4,10 +4,10 @@
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { useIsSlideActive, useNav } from '@slidev/client'
 import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
-import { PRINT_WINDOW_SECONDS } from '../lib/live-metrics.ts'
 import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
-import { mergeSpans, type TelemetrySpan } from '../lib/span-tree.ts'
+import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
+import type { TelemetrySpan } from '../lib/span-tree.ts'
 import type { LogPage, Recording, SpanPage, TelemetryLog } from '../lib/telemetry-types.ts'
 
 const SPAN_CAPACITY = 3000
@@ -41,14 +41,19 @@ function toScrape(timeMs: number, text: string): Scrape {
 interface Feed {
   poller: Poller
   state: Ref<LinkState>
-  /** Requests made when printing: charts need a few scrapes to draw a line of rates. */
+  /** Requests made when printing: as many as the most demanding component asked for. */
   printPolls: number
   intervalMs: number
   printing?: Promise<void>
 }
 
-/** Polls a few times in a row, once per feed however many components print it, then stops. */
-function pollForPrint(feed: Feed): Promise<void> {
+/**
+ * Polls a few times in a row, once per feed however many components print it, then stops. A
+ * component asking for more polls while they run (charts need a few scrapes to draw a line of
+ * rates) extends the run.
+ */
+function pollForPrint(feed: Feed, polls: number): Promise<void> {
+  feed.printPolls = Math.max(feed.printPolls, polls)
   feed.printing ??= (async () => {
     for (let poll = 0; poll < feed.printPolls; poll++) {
       if (poll > 0) await new Promise((resolve) => setTimeout(resolve, feed.intervalMs))
@@ -58,15 +63,15 @@ function pollForPrint(feed: Feed): Promise<void> {
   return feed.printing
 }
 
-/** Incremental feed of a cursor-paged endpoint (spans or logs). */
-function cursorFeed<Item, Page extends { cursor: string }>(
+/** Incremental feed of a cursor-paged endpoint (spans or logs), merged into a bounded window. */
+function cursorFeed<Item, Page extends { cursor: string }, Window>(
   url: string,
   intervalMs: number,
   itemsOf: (page: Page) => Item[],
   fromRecording: (recorded: Recording) => Item[],
-  merge: (existing: Item[], incoming: Item[]) => Item[],
+  window: { empty: Window; fresh: (items: Item[]) => Window; merge: (existing: Window, incoming: Item[]) => Window },
 ) {
-  const items = shallowRef<Item[]>([])
+  const items = shallowRef<Window>(window.empty)
   const state = ref<LinkState>('reconnecting')
   let cursor = ''
   const poller = createPoller<Page>({
@@ -75,30 +80,28 @@ function cursorFeed<Item, Page extends { cursor: string }>(
     onData: (page) => {
       const incoming = itemsOf(page)
       // Leaving a recording: live data replaces it rather than mixing with it.
-      items.value = poller.state === 'recorded' ? merge([], incoming) : incoming.length ? merge(items.value, incoming) : items.value
+      items.value = poller.state === 'recorded' ? window.fresh(incoming) : incoming.length ? window.merge(items.value, incoming) : items.value
       cursor = page.cursor
     },
-    onRecorded: () => void loadRecording().then((recorded) => poller.state === 'recorded' && (items.value = fromRecording(recorded))),
+    onRecorded: () => void loadRecording().then((recorded) => poller.state === 'recorded' && (items.value = window.fresh(fromRecording(recorded)))),
     onState: (next) => (state.value = next),
   })
   return { items, feed: { poller, state, printPolls: 1, intervalMs } satisfies Feed }
 }
 
-const spanFeed = cursorFeed<TelemetrySpan, SpanPage>(
-  endpoints.spans,
-  500,
-  (page) => page.spans,
-  (recorded) => recorded.spans,
-  (existing, incoming) => mergeSpans(existing, incoming, SPAN_CAPACITY),
-)
+// Each poll's window says what it added and evicted, for TraceIndex and the service map.
+const spanFeed = cursorFeed<TelemetrySpan, SpanPage, SpanWindow>(endpoints.spans, 500, (page) => page.spans, (recorded) => recorded.spans, {
+  empty: freshWindow([], SPAN_CAPACITY),
+  fresh: (spans) => freshWindow(spans, SPAN_CAPACITY),
+  merge: (window, incoming) => advanceWindow(window, incoming, SPAN_CAPACITY),
+})
 
-const logFeed = cursorFeed<TelemetryLog, LogPage>(
-  endpoints.logs,
-  500,
-  (page) => page.logs,
-  (recorded) => recorded.logs,
-  (existing, incoming) => [...existing, ...incoming].slice(-LOG_CAPACITY),
-)
+const lastLogs = (logs: TelemetryLog[]) => logs.slice(-LOG_CAPACITY)
+const logFeed = cursorFeed<TelemetryLog, LogPage, TelemetryLog[]>(endpoints.logs, 500, (page) => page.logs, (recorded) => recorded.logs, {
+  empty: [],
+  fresh: lastLogs,
+  merge: (existing, incoming) => lastLogs([...existing, ...incoming]),
+})
 
 const scrapes = shallowRef<Scrape[]>([])
 const metricsState = ref<LinkState>('reconnecting')
@@ -119,10 +122,10 @@ const metricsPoller = createPoller<Scrape>({
     }),
   onState: (next) => (metricsState.value = next),
 })
-const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, printPolls: PRINT_WINDOW_SECONDS + 1, intervalMs: METRICS_INTERVAL_MS }
+const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, printPolls: 1, intervalMs: METRICS_INTERVAL_MS }
 
 /** Keeps the feed's poller running while the calling component's slide is on screen. */
-function usePollingWhileVisible(feed: Feed): void {
+function usePollingWhileVisible(feed: Feed, printPolls = 1): void {
   const isActive = useIsSlideActive()
   const { isPrintMode } = useNav()
   let release: (() => void) | undefined
@@ -131,7 +134,7 @@ function usePollingWhileVisible(feed: Feed): void {
     ([active, print]) => {
       release?.()
       release = undefined
-      if (print) void pollForPrint(feed)
+      if (print) void pollForPrint(feed, printPolls)
       else if (active) release = feed.poller.acquire()
     },
     { immediate: true },
@@ -163,8 +166,9 @@ export function useLogs() {
   return { logs: whileVisible(logFeed.items), state: computed(() => logFeed.feed.state.value) }
 }
 
-export function useMetrics() {
-  usePollingWhileVisible(metricsFeed)
+/** `printScrapes`: how many scrapes, a second apart, the component needs to be printed. */
+export function useMetrics({ printScrapes = 1 } = {}) {
+  usePollingWhileVisible(metricsFeed, printScrapes)
   return { scrapes: whileVisible(scrapes), state: computed(() => metricsState.value) }
 }
 

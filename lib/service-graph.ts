@@ -1,7 +1,7 @@
 // The live service map of Draw64, computed from the spans alone, as Jaeger's or Tempo's service
 // graphs are: a call is a span whose parent (same trace) belongs to another service, and a
 // database is named by the `db.system.name` of the client spans that reach it.
-import { spanEndMs, type TelemetrySpan } from './span-tree.ts'
+import { latestEndMs, spanEndMs, type TelemetrySpan } from './span-tree.ts'
 
 export type NodeHealth = 'ok' | 'degraded' | 'down'
 
@@ -203,34 +203,6 @@ export function layoutServiceGraph(graph: ServiceGraph): Record<string, NodePosi
     })
   }
   return positions
-}
-
-/**
- * Follows a bounded span buffer from one poll to the next: when its oldest spans were dropped,
- * returns the end of the latest dropped one (spans that ended before may be missing); when the
- * buffer was replaced (a recording left for live data), undefined.
- */
-export function completeSinceAfterPoll(
-  previous: readonly TelemetrySpan[],
-  next: readonly TelemetrySpan[],
-  completeSinceMs: number | undefined,
-): number | undefined {
-  if (next.length === 0) return undefined
-  if (previous[0] === next[0]) return completeSinceMs
-  const kept = previous.indexOf(next[0]!)
-  if (kept <= 0) return undefined
-  const dropped = latestEndMs(previous.slice(0, kept))!
-  return Math.max(dropped, completeSinceMs ?? dropped)
-}
-
-/** End of the latest span, in epoch milliseconds. */
-export function latestEndMs(spans: readonly TelemetrySpan[]): number | undefined {
-  let latest: number | undefined
-  for (const span of spans) {
-    const endMs = spanEndMs(span)
-    if (latest === undefined || endMs > latest) latest = endMs
-  }
-  return latest
 }
 
 /**

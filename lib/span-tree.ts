@@ -66,6 +66,16 @@ export function spanEndMs(span: TelemetrySpan): number {
   return timesOf(span).end.micros / 1000
 }
 
+/** End of the latest span, in epoch milliseconds. */
+export function latestEndMs(spans: readonly TelemetrySpan[]): number | undefined {
+  let latest: number | undefined
+  for (const span of spans) {
+    const endMs = spanEndMs(span)
+    if (latest === undefined || endMs > latest) latest = endMs
+  }
+  return latest
+}
+
 /** Whether a span can be placed on a time axis: one with a malformed time would stretch its trace to 1970. */
 export function hasValidTimes(span: TelemetrySpan): boolean {
   return DIGITS.test(span.startTimeUnixNano) && DIGITS.test(span.endTimeUnixNano)
@@ -106,22 +116,6 @@ export function layoutWaterfall(spans: readonly TelemetrySpan[]): WaterfallRow[]
     }
   }
   return rows
-}
-
-/** The polled spans appended to those already held, without duplicates, keeping the `capacity` latest. */
-export function mergeSpans(
-  existing: readonly TelemetrySpan[],
-  incoming: readonly TelemetrySpan[],
-  capacity: number,
-): TelemetrySpan[] {
-  const seen = new Set(existing.map((span) => span.spanId))
-  const merged = [...existing]
-  for (const span of incoming) {
-    if (seen.has(span.spanId)) continue
-    seen.add(span.spanId)
-    merged.push(span)
-  }
-  return capacity > 0 ? merged.slice(-capacity) : []
 }
 
 /** The summary of one trace from all its spans, in any order. */

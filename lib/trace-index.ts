@@ -4,28 +4,32 @@
 // polls, a parent after its children (the browser's span is exported a second or two after the
 // server's, and becomes the root): a trace that gets a span is summarized whole again.
 import { hasValidTimes, newestFirst, summarizeTrace, type TelemetrySpan, type TraceSummary } from './span-tree.ts'
+import { follows, type SpanWindow } from './span-window.ts'
 
 export class TraceIndex {
-  private window: readonly TelemetrySpan[] = []
+  private window: SpanWindow | undefined
   private readonly spansByTrace = new Map<string, TelemetrySpan[]>()
   private readonly summaries = new Map<string, TraceSummary>()
   private readonly changed = new Set<string>()
   private newest: TraceSummary[] = []
 
   /**
-   * Follows a window of spans in arrival order whose oldest spans are dropped first, as
-   * mergeSpans keeps it. Any other change (a recording replaced by live data) starts over.
-   * Spans with a malformed time are left out: they would stretch their trace back to 1970.
+   * Follows the span feed's window: a window that moved on from the last one seen applies its
+   * delta (evicted, added); any other (a recording replaced by live data, polls missed while the
+   * slide was off screen) starts over. Spans with a malformed time are left out: they would
+   * stretch their trace back to 1970.
    */
-  sync(window: readonly TelemetrySpan[]): this {
+  sync(window: SpanWindow): this {
     if (window === this.window) return this
-    const kept = this.keptFrom(window)
-    if (kept === undefined) {
-      this.forget(this.window)
-      this.add(window)
+    if (follows(window, this.window)) {
+      this.forget(window.evicted)
+      this.add(window.added)
     } else {
-      this.forget(this.window.slice(0, kept))
-      this.add(window.slice(this.window.length - kept))
+      this.spansByTrace.clear()
+      this.summaries.clear()
+      this.changed.clear()
+      this.newest = []
+      this.add(window.spans)
     }
     this.window = window
     return this
@@ -42,16 +46,6 @@ export class TraceIndex {
     this.changed.clear()
     this.newest = [...this.summaries.values()].sort(newestFirst)
     return this.newest
-  }
-
-  /** How many spans at the start of the previous window are gone from the new one; undefined if it is not the same window moved on. */
-  private keptFrom(window: readonly TelemetrySpan[]): number | undefined {
-    const previous = this.window
-    if (previous.length === 0) return 0
-    const dropped = previous.indexOf(window[0]!)
-    if (dropped < 0) return undefined
-    const overlap = previous.length - dropped
-    return window.length >= overlap && window[overlap - 1] === previous[previous.length - 1] ? dropped : undefined
   }
 
   private add(spans: readonly TelemetrySpan[]): void {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   buildServiceGraph,
-  completeSinceAfterPoll,
   layoutServiceGraph,
   type ServiceGraph,
 } from '../../lib/service-graph.ts'
@@ -218,26 +217,5 @@ describe('layoutServiceGraph', () => {
 
     expect(Object.keys(layout).sort()).toEqual(['a', 'b'])
     expect(Object.values(layout).every((p) => p.x >= 0 && p.x <= 1 && p.y > 0 && p.y < 1)).toBe(true)
-  })
-})
-
-describe('completeSinceAfterPoll', () => {
-  const a = span('draw64', 'a', 1000)
-  const b = span('draw64', 'b', 3000)
-  const c = span('draw64', 'c', 2000)
-  const d = span('draw64', 'd', 4000)
-
-  it('returns the end of the latest span the buffer dropped', () => {
-    expect(completeSinceAfterPoll([a, b, c], [c, d], undefined)).toBe(T0_MS + 3000)
-  })
-
-  it('keeps the bound while nothing is dropped, and never moves it back', () => {
-    expect(completeSinceAfterPoll([a, b], [a, b, c], undefined)).toBeUndefined()
-    expect(completeSinceAfterPoll([a, b], [a, b, c], T0_MS + 500)).toBe(T0_MS + 500)
-    expect(completeSinceAfterPoll([a, b, c], [b, c, d], T0_MS + 1500)).toBe(T0_MS + 1500)
-  })
-
-  it('forgets the bound when the buffer is replaced (a recording left for live data)', () => {
-    expect(completeSinceAfterPoll([a, b], [c, d], T0_MS + 3000)).toBeUndefined()
   })
 })

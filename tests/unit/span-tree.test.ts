@@ -3,7 +3,6 @@ import {
   elapsedMs,
   hasValidTimes,
   layoutWaterfall,
-  mergeSpans,
   nanosToMs,
   type TelemetrySpan,
 } from '../../lib/span-tree.ts'
@@ -184,34 +183,6 @@ describe('layoutWaterfall', () => {
 
   it('returns no row for no spans', () => {
     expect(layoutWaterfall([])).toEqual([])
-  })
-})
-
-describe('mergeSpans', () => {
-  it('appends the polled spans after those already held', () => {
-    expect(mergeSpans([put, validate], [apply, update], 10)).toEqual([put, validate, apply, update])
-  })
-
-  it('drops spans already held and duplicates within a poll', () => {
-    const merged = mergeSpans([put, validate], [validate, apply, apply], 10)
-    expect(merged.map((s) => s.spanId)).toEqual(['root', 'validate', 'apply'])
-  })
-
-  it('keeps only the most recent spans past capacity', () => {
-    const merged = mergeSpans([put, validate], [apply, update, list], 3)
-    expect(merged.map((s) => s.spanId)).toEqual(['apply', 'update', 'list'])
-  })
-
-  it('keeps nothing with a capacity of 0', () => {
-    expect(mergeSpans([put], [validate], 0)).toEqual([])
-  })
-
-  it('leaves the arrays it was given unchanged', () => {
-    const existing = [put]
-    const incoming = [validate]
-    mergeSpans(existing, incoming, 1)
-    expect(existing).toEqual([put])
-    expect(incoming).toEqual([validate])
   })
 })
 

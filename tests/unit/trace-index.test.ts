@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { hasValidTimes, mergeSpans, type TelemetrySpan } from '../../lib/span-tree.ts'
+import { hasValidTimes, type TelemetrySpan } from '../../lib/span-tree.ts'
+import { advanceWindow, freshWindow, type SpanWindow } from '../../lib/span-window.ts'
 import { TraceIndex } from '../../lib/trace-index.ts'
 import { groupTraces } from '../support/group-traces.ts'
 import { testSpan } from '../support/spans.ts'
@@ -22,17 +23,19 @@ function browserSpan(traceId: string, startMs: number): TelemetrySpan {
 }
 
 /** The window the slides' feed keeps, poll after poll. */
-function polls(capacity: number, ...batches: TelemetrySpan[][]): TelemetrySpan[][] {
-  const windows: TelemetrySpan[][] = []
-  let window: TelemetrySpan[] = []
-  for (const batch of batches) windows.push((window = mergeSpans(window, batch, capacity)))
+function polls(capacity: number, ...batches: TelemetrySpan[][]): SpanWindow[] {
+  const windows: SpanWindow[] = []
+  let window = freshWindow([], capacity)
+  for (const batch of batches) windows.push((window = advanceWindow(window, batch, capacity)))
   return windows
 }
+
+const windowOf = (spans: TelemetrySpan[]) => freshWindow(spans, 1000)
 
 describe('TraceIndex', () => {
   it('summarizes a window of spans as groupTraces does', () => {
     const spans = [...serverSpans('a', 0), ...serverSpans('b', 10), browserSpan('a', 0)]
-    expect(new TraceIndex().sync(spans).traces()).toEqual(groupTraces(spans))
+    expect(new TraceIndex().sync(windowOf(spans)).traces()).toEqual(groupTraces(spans))
   })
 
   it('makes the browser span that arrives polls after the server spans the root of their trace', () => {
@@ -68,21 +71,29 @@ describe('TraceIndex', () => {
 
     const traces = index.sync(windows[2]!).traces()
     expect(traces.map((trace) => [trace.traceId, trace.spanCount])).toEqual([['b', 3]])
-    expect(traces).toEqual(groupTraces(windows[2]!))
+    expect(traces).toEqual(groupTraces([...windows[2]!.spans]))
   })
 
   it('starts over when the window is replaced rather than moved on (a recording left for live data)', () => {
     const index = new TraceIndex()
-    index.sync([...serverSpans('recorded', 0), browserSpan('recorded', 0)])
+    index.sync(windowOf([...serverSpans('recorded', 0), browserSpan('recorded', 0)]))
     const live = serverSpans('live', 50)
 
-    expect(index.sync(live).traces().map((trace) => trace.traceId)).toEqual(['live'])
-    expect(index.sync([]).traces()).toEqual([])
+    expect(index.sync(windowOf(live)).traces().map((trace) => trace.traceId)).toEqual(['live'])
+    expect(index.sync(windowOf([])).traces()).toEqual([])
+  })
+
+  it('starts over from the whole window when it missed polls (its slide was off screen)', () => {
+    const windows = polls(3, serverSpans('a', 0), [browserSpan('b', 10)], serverSpans('b', 10))
+    const index = new TraceIndex()
+    index.sync(windows[0]!)
+
+    expect(index.sync(windows[2]!).traces()).toEqual(groupTraces([...windows[2]!.spans]))
   })
 
   it('leaves out the spans whose time is malformed', () => {
     const broken = span('a', 'broken', 'broken', 0, 1, { startTimeUnixNano: 'soon' })
-    expect(new TraceIndex().sync([broken, ...serverSpans('a', 5)]).traces()).toMatchObject([{ traceId: 'a', spanCount: 2, startMs: T0_MS + 5 }])
+    expect(new TraceIndex().sync(windowOf([broken, ...serverSpans('a', 5)])).traces()).toMatchObject([{ traceId: 'a', spanCount: 2, startMs: T0_MS + 5 }])
   })
 
   it('agrees with groupTraces after any sequence of polls, whatever the arrival order of a trace spans', () => {
@@ -106,7 +117,7 @@ describe('TraceIndex', () => {
       fc.property(fc.integer({ min: 1, max: 30 }), fc.array(fc.array(spanArb, { maxLength: 12 }), { maxLength: 8 }), (capacity, batches) => {
         const index = new TraceIndex()
         for (const window of polls(capacity, ...batches)) {
-          expect(index.sync(window).traces()).toEqual(groupTraces(window.filter(hasValidTimes)))
+          expect(index.sync(window).traces()).toEqual(groupTraces(window.spans.filter(hasValidTimes)))
         }
       }),
     )

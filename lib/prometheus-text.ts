@@ -1,4 +1,8 @@
-// Reads the Prometheus text exposition format 0.0.4, as served by @opentelemetry/exporter-prometheus.
+// Reads the Prometheus text exposition format 0.0.4, as served by @opentelemetry/exporter-prometheus:
+// the numbers LiveMetrics charts, and the text PrometheusText shows (HELP, UNIT and TYPE lines, and
+// each sample as written). Hand-written on purpose: the one parser on npm,
+// parse-prometheus-text-format (1.1.1, 2024), returns neither UNIT lines nor the samples' text,
+// and regroups histograms into its own shape, so the excerpt slide would need a second parser.
 import type { HistogramBucket } from './metric-math.ts'
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped'
@@ -9,12 +13,24 @@ export interface Sample {
   name: string
   labels: Labels
   value: number
+  /** The value as written (`1.5e-05`, `+Inf`), and the whole line. */
+  valueText: string
+  raw: string
+}
+
+/** A `# HELP`, `# TYPE` or `# UNIT` line: its keyword and what follows the family name. */
+export interface Descriptor {
+  keyword: 'HELP' | 'TYPE' | 'UNIT'
+  text: string
 }
 
 export interface MetricFamily {
   name: string
   type: MetricType
   help: string
+  unit: string
+  /** Its HELP, TYPE and UNIT lines, in the order they came. */
+  descriptors: Descriptor[]
   samples: Sample[]
 }
 
@@ -23,7 +39,7 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/
 const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 const TIMESTAMP = /^-?\d+$/
-const DESCRIPTOR = /^#\s+(HELP|TYPE)\s+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:[ \t]+(.*))?$/
+const DESCRIPTOR = /^#\s+(HELP|TYPE|UNIT)\s+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:[ \t]+(.*))?$/
 const LABEL_ESCAPES = new Map([['\\', '\\'], ['"', '"'], ['n', '\n']])
 
 // Which sample-name suffixes belong to a family of each type (`_total` covers OpenMetrics-style counters).
@@ -41,7 +57,7 @@ export function parsePrometheusText(text: string): MetricFamily[] {
   const familyNamed = (name: string): MetricFamily => {
     let family = families.get(name)
     if (!family) {
-      family = { name, type: 'untyped', help: '', samples: [] }
+      family = { name, type: 'untyped', help: '', unit: '', descriptors: [], samples: [] }
       families.set(name, family)
     }
     return family
@@ -53,9 +69,14 @@ export function parsePrometheusText(text: string): MetricFamily[] {
     if (line.startsWith('#')) {
       const descriptor = DESCRIPTOR.exec(line)
       if (!descriptor) continue
-      const [, keyword, name, rest = ''] = descriptor
-      if (keyword === 'HELP') familyNamed(name!).help = unescapeHelp(rest)
-      else if (METRIC_TYPES.includes(rest.trim())) familyNamed(name!).type = rest.trim() as MetricType
+      const [, word, name, rest = ''] = descriptor
+      const keyword = word as Descriptor['keyword']
+      if (keyword === 'TYPE' && !METRIC_TYPES.includes(rest.trim())) continue
+      const family = familyNamed(name!)
+      family.descriptors.push({ keyword, text: rest })
+      if (keyword === 'HELP') family.help = unescapeHelp(rest)
+      else if (keyword === 'UNIT') family.unit = rest.trim()
+      else family.type = rest.trim() as MetricType
       continue
     }
     const sample = parseSampleLine(line)
@@ -128,7 +149,7 @@ function parseSampleLine(line: string): Sample | undefined {
   const tokens = rest.trim().split(/[ \t]+/)
   if (tokens.length > 2 || (tokens.length === 2 && !TIMESTAMP.test(tokens[1]!))) return undefined
   const value = parseValue(tokens[0]!)
-  return value === undefined ? undefined : { name, labels, value }
+  return value === undefined ? undefined : { name, labels, value, valueText: tokens[0]!, raw: line }
 }
 
 // Reads `{a="x",b="y"}` at the start of `text`; returns the labels and how many characters they took.

@@ -68,7 +68,7 @@ describe('parsePrometheusText on exporter output', () => {
   })
 
   it('reads the resource attributes of target_info as labels', () => {
-    expect(findFamily(families, 'target_info')?.samples).toEqual([
+    expect(findFamily(families, 'target_info')?.samples).toMatchObject([
       {
         name: 'target_info',
         labels: {
@@ -86,7 +86,7 @@ describe('parsePrometheusText on exporter output', () => {
     const histogram = findFamily(families, 'http_server_request_duration')!
     // 2 series × (count + sum + 15 buckets)
     expect(histogram.samples).toHaveLength(34)
-    expect(histogram.samples[0]).toEqual({
+    expect(histogram.samples[0]).toMatchObject({
       name: 'http_server_request_duration_count',
       labels: {
         http_request_method: 'PUT',
@@ -172,19 +172,30 @@ describe('parsePrometheusText', () => {
 
   it('accepts an optional timestamp after the value', () => {
     const [family] = parsePrometheusText('m{a="1"} 7 1732170000000\n')
-    expect(family!.samples).toEqual([{ name: 'm', labels: { a: '1' }, value: 7 }])
+    expect(family!.samples).toEqual([{ name: 'm', labels: { a: '1' }, value: 7, valueText: '7', raw: 'm{a="1"} 7 1732170000000' }])
   })
 
   it('accepts blanks around labels and a trailing comma', () => {
     const [family] = parsePrometheusText('m { a = "1" , b="2", } \t 3\n')
-    expect(family!.samples).toEqual([{ name: 'm', labels: { a: '1', b: '2' }, value: 3 }])
+    expect(family!.samples).toMatchObject([{ name: 'm', labels: { a: '1', b: '2' }, value: 3 }])
   })
 
-  it('ignores blank lines, other comments, # UNIT and CRLF line ends', () => {
+  it('ignores blank lines, other comments and CRLF line ends, and keeps the UNIT line', () => {
     const text = '\r\n# a comment\r\n# UNIT m s\r\n\r\n# TYPE m gauge\r\nm 2\r\n\r\n# EOF\r\n'
     expect(parsePrometheusText(text)).toEqual([
-      { name: 'm', type: 'gauge', help: '', samples: [{ name: 'm', labels: {}, value: 2 }] },
+      {
+        name: 'm', type: 'gauge', help: '', unit: 's',
+        descriptors: [{ keyword: 'UNIT', text: 's' }, { keyword: 'TYPE', text: 'gauge' }],
+        samples: [{ name: 'm', labels: {}, value: 2, valueText: '2', raw: 'm 2' }],
+      },
     ])
+  })
+
+  it('keeps each family’s HELP, UNIT and TYPE lines in order, and each sample as written', () => {
+    const text = '# HELP d Duration\n# UNIT d seconds\n# TYPE d gauge\nd{a="x"}  1.5e-05\n'
+    const [family] = parsePrometheusText(text)
+    expect(family!.descriptors.map((line) => `${line.keyword} ${line.text}`)).toEqual(['HELP Duration', 'UNIT seconds', 'TYPE gauge'])
+    expect(family!.samples[0]).toMatchObject({ value: 0.000015, valueText: '1.5e-05', raw: 'd{a="x"}  1.5e-05' })
   })
 
   it('attaches _total and _created to an OpenMetrics-style counter named without _total', () => {
@@ -224,7 +235,7 @@ describe('parsePrometheusText', () => {
   })
 
   it('puts samples without a TYPE line in an untyped family of their own name', () => {
-    expect(parsePrometheusText('# HELP orphan Has help only\norphan 4\nloner 5\n')).toEqual([
+    expect(parsePrometheusText('# HELP orphan Has help only\norphan 4\nloner 5\n')).toMatchObject([
       { name: 'orphan', type: 'untyped', help: 'Has help only', samples: [{ name: 'orphan', labels: {}, value: 4 }] },
       { name: 'loner', type: 'untyped', help: '', samples: [{ name: 'loner', labels: {}, value: 5 }] },
     ])
@@ -252,7 +263,7 @@ describe('parsePrometheusText', () => {
       'm{a="ok"} 9',
     ].join('\n')
     const [family] = parsePrometheusText(text)
-    expect(family!.samples).toEqual([{ name: 'm', labels: { a: 'ok' }, value: 9 }])
+    expect(family!.samples).toMatchObject([{ name: 'm', labels: { a: 'ok' }, value: 9 }])
   })
 
   it('never throws on garbage', () => {

@@ -2,13 +2,13 @@
 // whatever the number of components reading it; a component keeps it running only while its
 // slide is the one on screen, and polls once (then stops) when Slidev prints or exports.
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
+import type { z } from 'zod'
 import { useIsSlideActive, useNav } from '@slidev/client'
 import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
 import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
-import type { TelemetrySpan } from '../lib/span-tree.ts'
-import type { LogPage, Recording, SpanPage, TelemetryLog } from '../lib/telemetry-types.ts'
+import { logPageSchema, recordingSchema, spanPageSchema, type Recording, type TelemetryLog, type TelemetrySpan } from '../lib/wire.ts'
 
 const SPAN_CAPACITY = 3000
 const LOG_CAPACITY = 500
@@ -30,7 +30,7 @@ async function get(url: string): Promise<Response> {
 let recording: Promise<Recording> | undefined
 /** The recorded run shipped under public/, fetched once. */
 export function loadRecording(): Promise<Recording> {
-  recording ??= get(`${import.meta.env.BASE_URL}${RECORDING_PATH}`).then((response) => response.json())
+  recording ??= get(`${import.meta.env.BASE_URL}${RECORDING_PATH}`).then(async (response) => recordingSchema.parse(await response.json()))
   return recording
 }
 
@@ -66,6 +66,7 @@ function pollForPrint(feed: Feed, polls: number): Promise<void> {
 /** Incremental feed of a cursor-paged endpoint (spans or logs), merged into a bounded window. */
 function cursorFeed<Item, Page extends { cursor: string }, Window>(
   url: string,
+  pageSchema: z.ZodType<Page>,
   intervalMs: number,
   itemsOf: (page: Page) => Item[],
   fromRecording: (recorded: Recording) => Item[],
@@ -76,7 +77,8 @@ function cursorFeed<Item, Page extends { cursor: string }, Window>(
   let cursor = ''
   const poller = createPoller<Page>({
     intervalMs,
-    request: async () => (await get(`${url}?after=${encodeURIComponent(cursor)}`)).json() as Promise<Page>,
+    // Parsed with the server's own schema: a malformed page is a failed poll, not a broken slide.
+    request: async () => pageSchema.parse(await (await get(`${url}?after=${encodeURIComponent(cursor)}`)).json()),
     onData: (page) => {
       const incoming = itemsOf(page)
       // Leaving a recording: live data replaces it rather than mixing with it.
@@ -90,14 +92,14 @@ function cursorFeed<Item, Page extends { cursor: string }, Window>(
 }
 
 // Each poll's window says what it added and evicted, for TraceIndex and the service map.
-const spanFeed = cursorFeed<TelemetrySpan, SpanPage, SpanWindow>(endpoints.spans, 500, (page) => page.spans, (recorded) => recorded.spans, {
+const spanFeed = cursorFeed<TelemetrySpan, z.infer<typeof spanPageSchema>, SpanWindow>(endpoints.spans, spanPageSchema, 500, (page) => page.spans, (recorded) => recorded.spans, {
   empty: freshWindow([], SPAN_CAPACITY),
   fresh: (spans) => freshWindow(spans, SPAN_CAPACITY),
   merge: (window, incoming) => advanceWindow(window, incoming, SPAN_CAPACITY),
 })
 
 const lastLogs = (logs: TelemetryLog[]) => logs.slice(-LOG_CAPACITY)
-const logFeed = cursorFeed<TelemetryLog, LogPage, TelemetryLog[]>(endpoints.logs, 500, (page) => page.logs, (recorded) => recorded.logs, {
+const logFeed = cursorFeed<TelemetryLog, z.infer<typeof logPageSchema>, TelemetryLog[]>(endpoints.logs, logPageSchema, 500, (page) => page.logs, (recorded) => recorded.logs, {
   empty: [],
   fresh: lastLogs,
   merge: (existing, incoming) => lastLogs([...existing, ...incoming]),

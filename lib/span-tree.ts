@@ -1,30 +1,8 @@
 // Turns the flat spans of /api/telemetry/spans into trace summaries and a waterfall.
 
-export type AttributeValue = string | number | boolean | Array<string | number | boolean | null>
+import type { TelemetrySpan } from './wire.ts'
 
-export interface SpanEvent {
-  name: string
-  timeUnixNano: string
-  attributes?: Record<string, AttributeValue>
-}
-
-/** A finished span as the demo serves it; nanosecond times are decimal strings (they exceed 2^53). */
-export interface TelemetrySpan {
-  traceId: string
-  spanId: string
-  /** Empty or absent for a root span. */
-  parentSpanId?: string | undefined
-  name: string
-  /** OTel SpanKind: 0 internal, 1 server, 2 client, 3 producer, 4 consumer. */
-  kind: number
-  serviceName: string
-  startTimeUnixNano: string
-  endTimeUnixNano: string
-  attributes: Record<string, AttributeValue>
-  /** OTel SpanStatusCode: 0 unset, 1 ok, 2 error. */
-  status: { code: number; message?: string }
-  events: SpanEvent[]
-}
+export type { AttributeValue, SpanEvent, TelemetrySpan } from './wire.ts'
 
 export interface TraceSummary {
   traceId: string

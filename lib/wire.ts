@@ -2,6 +2,77 @@
 // requests with them, and the slides and scripts parse its answers with the same ones, instead
 // of casting. Browser-safe: zod and nothing from Node.
 import { z } from 'zod'
+import { BOARD_SIZE, MAX_DRAW_VALUES, type Command } from '../demo/domain/board.js'
+import type { Draw64Event } from '../demo/domain/events.ts'
+import type { ImageMeta } from '../demo/domain/image.ts'
+
+// ---- images, commands and live events ----
+
+function integerIn(name: string, max: number) {
+  const message = `${name} must be an integer from 0 to ${max}`
+  return z.number({ error: message }).int({ error: message }).min(0, { error: message }).max(max, { error: message })
+}
+
+const coordinate = (name: string) => integerIn(name, BOARD_SIZE - 1)
+const channel = (name: string) => integerIn(name, 255)
+
+const pixelValue = z.tuple([coordinate('x'), coordinate('y'), channel('r'), channel('g'), channel('b')], {
+  error: 'each value must be an array [x, y, r, g, b]',
+})
+
+export const commandSchema = z.discriminatedUnion('command_type', [
+  z.strictObject({
+    command_type: z.literal('draw'),
+    values: z
+      .array(pixelValue, { error: 'values must be an array of [x, y, r, g, b]' })
+      .min(1, { error: 'values must hold at least one [x, y, r, g, b]' })
+      .max(MAX_DRAW_VALUES, { error: `values must hold at most ${MAX_DRAW_VALUES} pixels per command` }),
+  }),
+  z.strictObject({ command_type: z.literal('clear_canvas') }),
+], {
+  error: (issue) =>
+    issue.input === undefined || typeof issue.input !== 'object'
+      ? 'command must be an object with a command_type'
+      : 'command_type must be "draw" or "clear_canvas"',
+}) satisfies z.ZodType<Command>
+
+/** The body of PUT /api/images/:id; each message names what is wrong. */
+export const commandBodySchema = z.strictObject(
+  {
+    command: commandSchema,
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field ${issue.keys.join(', ')}`
+        : 'the body must be a JSON object {"command": {...}}',
+  },
+)
+
+export const imageMetaSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  updateCount: z.number(),
+}) satisfies z.ZodType<ImageMeta>
+
+export const imageListSchema = z.object({ images: z.array(imageMetaSchema) })
+export const imageAnswerSchema = z.object({ image: imageMetaSchema })
+
+/** The data of each Server-Sent Event of /api/events, by event name. */
+export const eventDataSchemas = {
+  image_created: z.object({ image: imageMetaSchema }),
+  image_updated: z.object({ id: z.string(), command: commandSchema }),
+  image_deleted: z.object({ id: z.string() }),
+  user_count_updated: z.object({ count: z.number() }),
+} as const satisfies { [Type in Draw64Event['type']]: z.ZodType<Extract<Draw64Event, { type: Type }>['data']> }
+
+/** An event as the stream or the replicas' event log carries it: its name and its JSON data. */
+export function parseDraw64Event(type: string, data: unknown): Draw64Event | undefined {
+  if (!Object.hasOwn(eventDataSchemas, type)) return undefined
+  const parsed = eventDataSchemas[type as Draw64Event['type']].safeParse(data)
+  return parsed.success ? ({ type, data: parsed.data } as Draw64Event) : undefined
+}
 
 // ---- demo control: fault flags ----
 
@@ -52,3 +123,53 @@ export const loadStatusSchema = z.object({
   endsAt: z.string().nullable(),
 })
 export type LoadStatus = z.infer<typeof loadStatusSchema>
+
+// ---- telemetry: /api/telemetry/spans and /logs, and the recording made of them ----
+
+/** OpenTelemetry's AnyValue, as JSON carries it: the API types it `unknown`, so does the wire. */
+const attributesSchema = z.record(z.string(), z.unknown())
+export type AttributeValue = unknown
+
+/** A finished span; nanosecond times are decimal strings (they exceed 2^53). */
+export const telemetrySpanSchema = z.object({
+  traceId: z.string(),
+  spanId: z.string(),
+  /** Empty or absent for a root span. */
+  parentSpanId: z.string().optional(),
+  name: z.string(),
+  /** OTel SpanKind: 0 internal, 1 server, 2 client, 3 producer, 4 consumer. */
+  kind: z.number(),
+  serviceName: z.string(),
+  startTimeUnixNano: z.string(),
+  endTimeUnixNano: z.string(),
+  attributes: attributesSchema,
+  /** OTel SpanStatusCode: 0 unset, 1 ok, 2 error. */
+  status: z.object({ code: z.number(), message: z.string().optional() }),
+  events: z.array(z.object({ name: z.string(), timeUnixNano: z.string(), attributes: attributesSchema.optional() })),
+})
+export type TelemetrySpan = z.infer<typeof telemetrySpanSchema>
+export type SpanEvent = TelemetrySpan['events'][number]
+
+export const telemetryLogSchema = z.object({
+  timeUnixNano: z.string(),
+  severityText: z.string(),
+  body: z.unknown(),
+  traceId: z.string(),
+  spanId: z.string(),
+  attributes: z.record(z.string(), z.unknown()),
+})
+export type TelemetryLog = z.infer<typeof telemetryLogSchema>
+
+export const spanPageSchema = z.object({ cursor: z.string(), spans: z.array(telemetrySpanSchema) })
+export const logPageSchema = z.object({ cursor: z.string(), logs: z.array(telemetryLogSchema) })
+
+/** A real run of Draw64, captured by scripts/capture-recording.ts and shipped under public/. */
+export const recordingSchema = z.object({
+  capturedAt: z.string(),
+  spans: z.array(telemetrySpanSchema),
+  logs: z.array(telemetryLogSchema),
+  scrapes: z.array(z.object({ timeMs: z.number(), text: z.string() })),
+  /** The board at capture time: its id and its 12 288 RGB bytes in base64. */
+  image: z.object({ id: z.string(), pixelsBase64: z.string() }),
+})
+export type Recording = z.infer<typeof recordingSchema>

@@ -4,7 +4,7 @@
 // public/recorded/telemetry.json.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Recording } from '../lib/telemetry-types.ts'
+import { logPageSchema, spanPageSchema, type Recording } from '../lib/wire.ts'
 import { activity, drawStroke, ensureTalkImage, TALK_IMAGE } from './demo-activity.ts'
 import { startDraw64 } from './draw64-process.ts'
 
@@ -37,8 +37,8 @@ try {
   }
   // End on strokes, so the newest recorded trace (the one LiveTraces opens) is a draw.
   for (let n = 0; n < 3; n++) await drawStroke(base, SECONDS * 4 + n)
-  const { spans } = await (await fetch(`${base}/api/telemetry/spans?limit=5000`)).json()
-  const { logs } = await (await fetch(`${base}/api/telemetry/logs?limit=5000`)).json()
+  const { spans } = spanPageSchema.parse(await (await fetch(`${base}/api/telemetry/spans?limit=5000`)).json())
+  const { logs } = logPageSchema.parse(await (await fetch(`${base}/api/telemetry/logs?limit=5000`)).json())
   const pixels = Buffer.from(await (await fetch(`${base}/api/images/${TALK_IMAGE}/pixels`)).arrayBuffer())
   const recording: Recording = {
     capturedAt: new Date().toISOString(),

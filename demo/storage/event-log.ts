@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Draw64Event, EventPublisher } from '../domain/events.ts'
 import { tracedStatement, type StatementHook } from './traced-statement.ts'
+import { parseDraw64Event } from '../../lib/wire.ts'
 
 const TAIL_EVERY_MS = 100
 const KEPT_EVENTS = 5000
@@ -34,7 +35,10 @@ export function replicateEvents(db: Database, origin: string, local: EventPublis
     if (rows.length === 0) return
     cursor = rows[rows.length - 1].id
     for (const row of rows) {
-      if (row.origin !== origin) local.publish({ type: row.type, data: JSON.parse(row.data) } as Draw64Event)
+      if (row.origin === origin) continue
+      // Parsed as the clients parse them: a row no replica could have written is dropped.
+      const event = parseDraw64Event(row.type, JSON.parse(row.data))
+      if (event) local.publish(event)
     }
     if (cursor > KEPT_EVENTS) trim.run(cursor - KEPT_EVENTS)
   }, TAIL_EVERY_MS)

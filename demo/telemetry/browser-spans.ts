@@ -40,11 +40,11 @@ export function browserSpansFromOtlp(body: unknown): TelemetrySpanJson[] {
     ...span,
     serviceName: BROWSER_SERVICE_NAME,
     attributes: boundedAttributes(span.attributes),
-    status: { code: span.status.code, message: span.status.message.slice(0, BROWSER_SPAN_LIMITS.stringLength) },
+    status: { code: span.status.code, message: (span.status.message ?? '').slice(0, BROWSER_SPAN_LIMITS.stringLength) },
     events: span.events.slice(0, BROWSER_SPAN_LIMITS.eventsPerSpan).map((event) => ({
       name: event.name.slice(0, BROWSER_SPAN_LIMITS.stringLength),
       timeUnixNano: event.timeUnixNano,
-      attributes: boundedAttributes(event.attributes),
+      attributes: boundedAttributes(event.attributes ?? {}),
     })),
   }))
 }

@@ -4,29 +4,11 @@ import type { Attributes, HrTime } from '@opentelemetry/api'
 import type { AnyValue } from '@opentelemetry/api'
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace'
+import type { TelemetryLog, TelemetrySpan } from '../../lib/wire.ts'
 
-export interface TelemetrySpanJson {
-  traceId: string
-  spanId: string
-  parentSpanId: string
-  name: string
-  kind: number
-  serviceName: string
-  startTimeUnixNano: string
-  endTimeUnixNano: string
-  attributes: Attributes
-  status: { code: number; message: string }
-  events: { name: string; timeUnixNano: string; attributes: Attributes }[]
-}
-
-export interface TelemetryLogJson {
-  timeUnixNano: string
-  severityText: string
-  body: AnyValue
-  traceId: string
-  spanId: string
-  attributes: Record<string, AnyValue>
-}
+// The shapes are defined once, with the slides' reading of them, in lib/wire.ts.
+export type TelemetrySpanJson = TelemetrySpan
+export type TelemetryLogJson = TelemetryLog
 
 const NANOS_PER_SECOND = 1_000_000_000n
 

@@ -1,8 +1,9 @@
 // Thin client for the Draw64 HTTP API. Every failure becomes an Error whose
 // message is the server's own `error` text plus the status, for the status line.
 import { PIXEL_BYTES } from '../domain/board.js';
+import { imageAnswerSchema, imageListSchema } from '../../lib/wire.ts';
 
-/** @typedef {{ id: string, createdAt: string, updatedAt: string, updateCount: number }} Image */
+/** @typedef {import('../domain/image.ts').ImageMeta} Image */
 
 /**
  * @param {string} method
@@ -41,13 +42,13 @@ async function errorText(res) {
 export function createDraw64Api(base) {
   /** @returns {Promise<Image[]>} */
   async function listImages() {
-    const { images } = await (await request('GET', `${base}/api/images`)).json();
+    const { images } = imageListSchema.parse(await (await request('GET', `${base}/api/images`)).json());
     return images;
   }
 
   /** @returns {Promise<Image>} */
   async function createImage() {
-    const { image } = await (await request('POST', `${base}/api/images`)).json();
+    const { image } = imageAnswerSchema.parse(await (await request('POST', `${base}/api/images`)).json());
     return image;
   }
 

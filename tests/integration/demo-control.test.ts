@@ -61,7 +61,7 @@ describe('fault flags', () => {
     const apply = spans.find((span) => span.name === 'apply command')!
     expect(apply.status.code).toBe(2)
     const exception = apply.events.find((event) => event.name === 'exception')!
-    expect(exception.attributes['exception.message']).toContain('drawErrors')
+    expect(exception.attributes?.['exception.message']).toContain('drawErrors')
     expect(spans.find((span) => span.name === 'PUT /api/images/:id')?.status.code).toBe(2)
 
     const { logs } = await json(await fetch(`${base}/api/telemetry/logs`))

@@ -59,9 +59,20 @@ export interface MetricChart {
   values(prev: ScrapeReading, curr: ScrapeReading, filter: HttpFilter): number[]
 }
 
-// One palette for every slide: p50 green, p95 amber, p99 and server errors red.
-const COLORS = { p50: '#4ade80', p95: '#fbbf24', p99: '#f87171', serverErrors: '#f87171', clientErrors: '#c084fc',
-  requests: '#60a5fa', pixels: '#f472b6', memory: '#38bdf8', clients: '#2dd4bf', refused: '#fb923c' }
+// Every series the charts draw, with one palette for every slide: p50 green, p95 amber, p99 and
+// server errors red.
+const SERIES = {
+  p50: { label: 'p50', color: '#4ade80' },
+  p95: { label: 'p95', color: '#fbbf24' },
+  p99: { label: 'p99', color: '#f87171' },
+  serverErrors: { label: '5xx', color: '#f87171' },
+  clientErrors: { label: '4xx', color: '#c084fc' },
+  requests: { label: 'requêtes', color: '#60a5fa' },
+  pixels: { label: 'pixels', color: '#f472b6' },
+  heap: { label: 'tas', color: '#38bdf8' },
+  clients: { label: 'clients', color: '#2dd4bf' },
+  refused: { label: 'refusées', color: '#fb923c' },
+} satisfies Record<string, ChartSeries>
 
 type LabelFilter = (labels: Labels) => boolean
 
@@ -97,11 +108,16 @@ function gauge(curr: ScrapeReading, name: string): number {
   return family ? sumSamples(family) : Number.NaN
 }
 
+/** A chart of one counter's rate per second. */
+function counterRateChart(label: string, unit: string, series: ChartSeries, counter: string): MetricChart {
+  return { label, unit, series: [series], headline: 0, values: (prev, curr) => [rate(prev, curr, counter)] }
+}
+
 export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
   requestRate: {
     label: 'Requêtes HTTP',
     unit: 'req/s',
-    series: [{ label: 'requêtes', color: COLORS.requests }],
+    series: [SERIES.requests],
     headline: 0,
     appliesHttpFilter: true,
     values: (prev, curr, filter) => [rate(prev, curr, HTTP_DURATION, httpLabels(filter), `${HTTP_DURATION}_count`)],
@@ -109,10 +125,7 @@ export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
   errorRate: {
     label: 'Taux d’erreur',
     unit: '%',
-    series: [
-      { label: '5xx', color: COLORS.serverErrors },
-      { label: '4xx', color: COLORS.clientErrors },
-    ],
+    series: [SERIES.serverErrors, SERIES.clientErrors],
     headline: 0,
     appliesHttpFilter: true,
     values: (prev, curr, filter) => {
@@ -127,29 +140,16 @@ export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
   latency: {
     label: 'Durée des requêtes HTTP',
     unit: 'ms',
-    series: [
-      { label: 'p50', color: COLORS.p50 },
-      { label: 'p95', color: COLORS.p95 },
-      { label: 'p99', color: COLORS.p99 },
-    ],
+    series: [SERIES.p50, SERIES.p95, SERIES.p99],
     headline: 1,
     appliesHttpFilter: true,
     values: (prev, curr, filter) => quantilesMs(prev, curr, HTTP_DURATION, [0.5, 0.95, 0.99], httpLabels(filter)),
   },
-  pixelsRate: {
-    label: 'Pixels dessinés',
-    unit: 'px/s',
-    series: [{ label: 'pixels', color: COLORS.pixels }],
-    headline: 0,
-    values: (prev, curr) => [rate(prev, curr, PIXELS_DRAWN)],
-  },
+  pixelsRate: counterRateChart('Pixels dessinés', 'px/s', SERIES.pixels, PIXELS_DRAWN),
   eventLoopDelay: {
     label: 'Retard de la boucle d’événements (au-delà du tic)',
     unit: 'ms',
-    series: [
-      { label: 'p50', color: COLORS.p50 },
-      { label: 'p99', color: COLORS.p99 },
-    ],
+    series: [SERIES.p50, SERIES.p99],
     headline: 1,
     values: (_, curr) =>
       [EVENT_LOOP_DELAY_P50, EVENT_LOOP_DELAY_P99].map(
@@ -159,34 +159,28 @@ export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
   heap: {
     label: 'Tas V8 utilisé',
     unit: 'Mo',
-    series: [{ label: 'tas', color: COLORS.memory }],
+    series: [SERIES.heap],
     headline: 0,
     values: (_, curr) => [gauge(curr, HEAP_USED) / BYTES_PER_MB],
   },
   sqliteLatency: {
     label: 'Durée des requêtes SQLite (p95)',
     unit: 'ms',
-    series: [{ label: 'p95', color: COLORS.p95 }],
+    series: [SERIES.p95],
     headline: 0,
     values: (prev, curr) => quantilesMs(prev, curr, DB_DURATION, [0.95]),
   },
   sseClients: {
     label: 'Clients connectés (SSE)',
     unit: '',
-    series: [{ label: 'clients', color: COLORS.clients }],
+    series: [SERIES.clients],
     headline: 0,
     integer: true,
     // The up-down counter is exposed only once a client has connected: absent means none.
     values: (_, curr) => [sumSamples(findFamily(curr.families, SSE_CLIENTS))],
   },
-  rateLimited: {
-    label: 'Requêtes refusées (429, limite par client)',
-    unit: 'req/s',
-    series: [{ label: 'refusées', color: COLORS.refused }],
-    headline: 0,
-    // The counter appears with the first refusal: absent means none refused.
-    values: (prev, curr) => [rate(prev, curr, RATE_LIMIT_REJECTIONS)],
-  },
+  // The counter appears with the first refusal: absent means none refused.
+  rateLimited: counterRateChart('Requêtes refusées (429, limite par client)', 'req/s', SERIES.refused, RATE_LIMIT_REJECTIONS),
 }
 
 /** A chart's points: `times[i]` (ms) and, for each series, `values[series][i]`. */

@@ -13,6 +13,7 @@ import {
   BatchLogRecordProcessor,
   ConsoleLogRecordExporter,
   SimpleLogRecordProcessor,
+  type LogRecordExporter,
   type LogRecordProcessor,
 } from '@opentelemetry/sdk-logs'
 import {
@@ -21,7 +22,7 @@ import {
   type IMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics'
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace'
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace'
 
 type Signal = 'TRACES' | 'METRICS' | 'LOGS'
 
@@ -59,34 +60,50 @@ function periodicReader(exporter: PushMetricExporter): IMetricReader {
   return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis, exportTimeoutMillis })
 }
 
+/** What each exporter name of a signal's OTEL_*_EXPORTER list becomes; a name not listed is unsupported. */
+function fromEnv<Component>(signal: Signal, choices: Record<string, () => Component[]>): Component[] {
+  return exporterNames(signal).flatMap((name) => (Object.hasOwn(choices, name) ? choices[name]!() : unsupported(signal, name)))
+}
+
+/** The classes one signal's pipeline is made of: traces and logs are built the same way. */
+interface Pipeline<Exporter, Processor> {
+  Console: new () => Exporter
+  OtlpJson: new () => Exporter
+  OtlpProto: new () => Exporter
+  Simple: new (config: { exporter: Exporter }) => Processor
+  Batch: new (config: { exporter: Exporter } & ReturnType<typeof batchOptions>) => Processor
+}
+
+/** console: printed as each one ends; otlp: batched, with the OTEL_BSP_* or OTEL_BLRP_* options. */
+function processorsFromEnv<Exporter, Processor>(signal: 'TRACES' | 'LOGS', batchPrefix: 'BSP' | 'BLRP', pipeline: Pipeline<Exporter, Processor>): Processor[] {
+  return fromEnv<Processor>(signal, {
+    console: () => [new pipeline.Simple({ exporter: new pipeline.Console() })],
+    otlp: () => {
+      const exporter = usesJson(signal) ? new pipeline.OtlpJson() : new pipeline.OtlpProto()
+      return [new pipeline.Batch({ exporter, ...batchOptions(batchPrefix) })]
+    },
+  })
+}
+
 export function spanProcessorsFromEnv(): SpanProcessor[] {
-  return exporterNames('TRACES').flatMap((name): SpanProcessor[] => {
-    if (name === 'console') return [new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })]
-    if (name === 'otlp') {
-      const exporter = usesJson('TRACES') ? new OTLPTraceExporterJson() : new OTLPTraceExporterProto()
-      return [new BatchSpanProcessor({ exporter, ...batchOptions('BSP') })]
-    }
-    return unsupported('TRACES', name)
+  return processorsFromEnv<SpanExporter, SpanProcessor>('TRACES', 'BSP', {
+    Console: ConsoleSpanExporter, OtlpJson: OTLPTraceExporterJson, OtlpProto: OTLPTraceExporterProto,
+    Simple: SimpleSpanProcessor, Batch: BatchSpanProcessor,
   })
 }
 
 export function logRecordProcessorsFromEnv(): LogRecordProcessor[] {
-  return exporterNames('LOGS').flatMap((name): LogRecordProcessor[] => {
-    if (name === 'console') return [new SimpleLogRecordProcessor({ exporter: new ConsoleLogRecordExporter() })]
-    if (name === 'otlp') {
-      const exporter = usesJson('LOGS') ? new OTLPLogExporterJson() : new OTLPLogExporterProto()
-      return [new BatchLogRecordProcessor({ exporter, ...batchOptions('BLRP') })]
-    }
-    return unsupported('LOGS', name)
+  return processorsFromEnv<LogRecordExporter, LogRecordProcessor>('LOGS', 'BLRP', {
+    Console: ConsoleLogRecordExporter, OtlpJson: OTLPLogExporterJson, OtlpProto: OTLPLogExporterProto,
+    Simple: SimpleLogRecordProcessor, Batch: BatchLogRecordProcessor,
   })
 }
 
 /** Push readers on top of the Prometheus one, which the slides always scrape. */
 export function metricReadersFromEnv(): IMetricReader[] {
-  return exporterNames('METRICS').flatMap((name): IMetricReader[] => {
-    if (name === 'prometheus') return []
-    if (name === 'console') return [periodicReader(new ConsoleMetricExporter())]
-    if (name === 'otlp') return [periodicReader(usesJson('METRICS') ? new OTLPMetricExporterJson() : new OTLPMetricExporterProto())]
-    return unsupported('METRICS', name)
+  return fromEnv<IMetricReader>('METRICS', {
+    prometheus: () => [],
+    console: () => [periodicReader(new ConsoleMetricExporter())],
+    otlp: () => [periodicReader(usesJson('METRICS') ? new OTLPMetricExporterJson() : new OTLPMetricExporterProto())],
   })
 }

@@ -63,52 +63,55 @@ function plain(value: AnyValue | undefined): unknown {
   return ''
 }
 
-function attributes(list: { key: string; value: AnyValue }[]): Record<string, any> {
+function attributes(list: KeyValues): Record<string, unknown> {
   return Object.fromEntries(list.map(({ key, value }) => [key, plain(value)]))
 }
 
-function serviceOf(resourceAttributes: { key: string; value: AnyValue }[]): string {
+function serviceOf(resourceAttributes: KeyValues): string {
   return String(attributes(resourceAttributes)['service.name'] ?? 'unknown_service')
 }
 
 // OTLP counts span kinds from 1 (INTERNAL); the OpenTelemetry API, and the slides, from 0.
 const apiKind = (otlpKind: number) => Math.max(0, otlpKind - 1)
 
-export function spansFromOtlp(body: unknown): TelemetrySpanJson[] {
-  const request = tracesRequest.parse(body)
-  return request.resourceSpans.flatMap(({ resource: { attributes: resourceAttributes }, scopeSpans }) => {
-    const serviceName = serviceOf(resourceAttributes)
-    return scopeSpans.flatMap(({ spans }) =>
-      spans.map((span) => ({
-        traceId: span.traceId,
-        spanId: span.spanId,
-        parentSpanId: span.parentSpanId,
-        name: span.name,
-        kind: apiKind(span.kind),
-        serviceName,
-        startTimeUnixNano: span.startTimeUnixNano,
-        endTimeUnixNano: span.endTimeUnixNano,
-        attributes: attributes(span.attributes),
-        status: span.status,
-        events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano, attributes: attributes(event.attributes) })),
-      })),
-    )
+type KeyValues = { key: string; value: AnyValue }[]
+
+/** Every item of an export request (resource → scopes → items), each with its resource's service.name. */
+function itemsWithService<Item, Out>(
+  resources: readonly { resource: { attributes: KeyValues }; scopes: readonly (readonly Item[])[] }[],
+  convert: (item: Item, serviceName: string) => Out,
+): Out[] {
+  return resources.flatMap(({ resource, scopes }) => {
+    const serviceName = serviceOf(resource.attributes)
+    return scopes.flatMap((items) => items.map((item) => convert(item, serviceName)))
   })
 }
 
+export function spansFromOtlp(body: unknown): TelemetrySpanJson[] {
+  const resources = tracesRequest.parse(body).resourceSpans.map(({ resource, scopeSpans }) => ({ resource, scopes: scopeSpans.map(({ spans }) => spans) }))
+  return itemsWithService(resources, (span, serviceName): TelemetrySpanJson => ({
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    kind: apiKind(span.kind),
+    serviceName,
+    startTimeUnixNano: span.startTimeUnixNano,
+    endTimeUnixNano: span.endTimeUnixNano,
+    attributes: attributes(span.attributes),
+    status: span.status,
+    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano, attributes: attributes(event.attributes) })),
+  }))
+}
+
 export function logsFromOtlp(body: unknown): TelemetryLogJson[] {
-  const request = logsRequest.parse(body)
-  return request.resourceLogs.flatMap(({ resource: { attributes: resourceAttributes }, scopeLogs }) => {
-    const serviceName = serviceOf(resourceAttributes)
-    return scopeLogs.flatMap(({ logRecords }) =>
-      logRecords.map((record) => ({
-        timeUnixNano: record.timeUnixNano ?? record.observedTimeUnixNano ?? '0',
-        severityText: record.severityText,
-        body: plain(record.body) as TelemetryLogJson['body'],
-        traceId: record.traceId,
-        spanId: record.spanId,
-        attributes: { ...attributes(record.attributes), 'service.name': serviceName },
-      })),
-    )
-  })
+  const resources = logsRequest.parse(body).resourceLogs.map(({ resource, scopeLogs }) => ({ resource, scopes: scopeLogs.map(({ logRecords }) => logRecords) }))
+  return itemsWithService(resources, (record, serviceName): TelemetryLogJson => ({
+    timeUnixNano: record.timeUnixNano ?? record.observedTimeUnixNano ?? '0',
+    severityText: record.severityText,
+    body: plain(record.body),
+    traceId: record.traceId,
+    spanId: record.spanId,
+    attributes: { ...attributes(record.attributes), 'service.name': serviceName },
+  }))
 }

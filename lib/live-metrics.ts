@@ -25,8 +25,8 @@ export const PROMETHEUS_EXCERPT_MATCH = 'draw64_|http_server_request_duration_co
 export const LIVE_WINDOW_SECONDS = 60
 export const PRINT_WINDOW_SECONDS = 6
 
-export type MetricKey = 'requestRate' | 'errorRate' | 'latency' | 'pixelsRate'
-  | 'eventLoopDelay' | 'heap' | 'sqliteLatency' | 'sseClients' | 'rateLimited'
+/** A chart's name, as a slide asks for it (`<LiveMetrics :metrics="['latency']" />`). */
+export type MetricKey = keyof typeof METRIC_CHARTS
 
 /** What a chart reads of a scrape; the composable's `Scrape` fits. */
 export interface ScrapeReading {
@@ -113,7 +113,8 @@ function counterRateChart(label: string, unit: string, series: ChartSeries, coun
   return { label, unit, series: [series], headline: 0, values: (prev, curr) => [rate(prev, curr, counter)] }
 }
 
-export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
+/** Every live chart: adding one is one entry here. */
+export const METRIC_CHARTS = {
   requestRate: {
     label: 'Requêtes HTTP',
     unit: 'req/s',
@@ -181,7 +182,7 @@ export const METRIC_CHARTS: Record<MetricKey, MetricChart> = {
   },
   // The counter appears with the first refusal: absent means none refused.
   rateLimited: counterRateChart('Requêtes refusées (429, limite par client)', 'req/s', SERIES.refused, RATE_LIMIT_REJECTIONS),
-}
+} satisfies Record<string, MetricChart>
 
 /** A chart's points: `times[i]` (ms) and, for each series, `values[series][i]`. */
 export interface Timeline {

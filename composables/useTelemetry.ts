@@ -2,13 +2,12 @@
 // whatever the number of components reading it; a component keeps it running only while its
 // slide is the one on screen, and polls once (then stops) when Slidev prints or exports.
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
-import type { z } from 'zod'
 import { useIsSlideActive, useNav } from '@slidev/client'
 import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
 import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
-import { logPageSchema, recordingSchema, spanPageSchema, type Recording, type TelemetryLog, type TelemetrySpan } from '../lib/wire.ts'
+import { logPageSchema, recordingSchema, spanPageSchema, type Recording, type Schema, type TelemetryLog, type TelemetrySpan } from '../lib/wire.ts'
 
 const SPAN_CAPACITY = 3000
 const LOG_CAPACITY = 500
@@ -66,7 +65,7 @@ function pollForPrint(feed: Feed, polls: number): Promise<void> {
 /** Incremental feed of a cursor-paged endpoint (spans or logs), merged into a bounded window. */
 function cursorFeed<Item, Page extends { cursor: string }, Window>(
   url: string,
-  pageSchema: z.ZodType<Page>,
+  pageSchema: Schema<Page>,
   intervalMs: number,
   itemsOf: (page: Page) => Item[],
   fromRecording: (recorded: Recording) => Item[],
@@ -92,14 +91,14 @@ function cursorFeed<Item, Page extends { cursor: string }, Window>(
 }
 
 // Each poll's window says what it added and evicted, for TraceIndex and the service map.
-const spanFeed = cursorFeed<TelemetrySpan, z.infer<typeof spanPageSchema>, SpanWindow>(endpoints.spans, spanPageSchema, 500, (page) => page.spans, (recorded) => recorded.spans, {
+const spanFeed = cursorFeed<TelemetrySpan, { cursor: string; spans: TelemetrySpan[] }, SpanWindow>(endpoints.spans, spanPageSchema, 500, (page) => page.spans, (recorded) => recorded.spans, {
   empty: freshWindow([], SPAN_CAPACITY),
   fresh: (spans) => freshWindow(spans, SPAN_CAPACITY),
   merge: (window, incoming) => advanceWindow(window, incoming, SPAN_CAPACITY),
 })
 
 const lastLogs = (logs: TelemetryLog[]) => logs.slice(-LOG_CAPACITY)
-const logFeed = cursorFeed<TelemetryLog, z.infer<typeof logPageSchema>, TelemetryLog[]>(endpoints.logs, logPageSchema, 500, (page) => page.logs, (recorded) => recorded.logs, {
+const logFeed = cursorFeed<TelemetryLog, { cursor: string; logs: TelemetryLog[] }, TelemetryLog[]>(endpoints.logs, logPageSchema, 500, (page) => page.logs, (recorded) => recorded.logs, {
   empty: [],
   fresh: lastLogs,
   merge: (existing, incoming) => lastLogs([...existing, ...incoming]),

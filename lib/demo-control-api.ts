@@ -1,9 +1,8 @@
 // A small typed client of Draw64's demo control (/api/demo/faults, /api/demo/load): the
 // DemoControls slide uses it through the slides' proxy, `npm run fault` and `npm run load`
 // straight on the demo's port. Answers are parsed with the server's own schemas (lib/wire.ts).
-import type { z } from 'zod'
 import { DRAW64_PROXY_PATH } from './demo-endpoints.ts'
-import { faultAnswerSchema, faultListSchema, loadStatusSchema, type FaultChange, type LoadRequest } from './wire.ts'
+import { faultAnswerSchema, faultListSchema, loadStatusSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
 
 /** Why a call failed; `status` 0 when the demo could not be reached at all. */
 export class DemoControlError extends Error {
@@ -35,7 +34,7 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
   const faultsUrl = `${base}/api/demo/faults`
   const loadUrl = `${base}/api/demo/load`
 
-  async function call<T>(schema: z.ZodType<T>, url: string, init: RequestInit = {}): Promise<T> {
+  async function call<T>(schema: Schema<T>, url: string, init: RequestInit = {}): Promise<T> {
     let response: Response
     try {
       response = await fetcher(url, {

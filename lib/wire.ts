@@ -1,16 +1,24 @@
 // The JSON Draw64 serves and accepts, as zod schemas: the server types its answers and parses
 // requests with them, and the slides and scripts parse its answers with the same ones, instead
-// of casting. Browser-safe: zod and nothing from Node.
-import { z } from 'zod'
+// of casting. Browser-safe: zod and nothing from Node. zod/mini, zod's functional form, because
+// the slides bundle this: a few kilobytes, where the chained form brings every check and locale.
+import * as z from 'zod/mini'
+import { en } from 'zod/locales'
 import { BOARD_SIZE, MAX_DRAW_VALUES, type Command } from '../demo/domain/board.js'
 import type { Draw64Event } from '../demo/domain/events.ts'
 import type { ImageMeta } from '../demo/domain/image.ts'
+
+// The messages zod writes itself (bounds, unknown keys) in English, as the chained form does.
+z.config(en())
+
+/** A schema that parses to T: what parseBody and the clients accept. */
+export type Schema<T> = z.ZodMiniType<T>
 
 // ---- images, commands and live events ----
 
 function integerIn(name: string, max: number) {
   const message = `${name} must be an integer from 0 to ${max}`
-  return z.number({ error: message }).int({ error: message }).min(0, { error: message }).max(max, { error: message })
+  return z.int({ error: message }).check(z.gte(0, { error: message }), z.lte(max, { error: message }))
 }
 
 const coordinate = (name: string) => integerIn(name, BOARD_SIZE - 1)
@@ -23,10 +31,10 @@ const pixelValue = z.tuple([coordinate('x'), coordinate('y'), channel('r'), chan
 export const commandSchema = z.discriminatedUnion('command_type', [
   z.strictObject({
     command_type: z.literal('draw'),
-    values: z
-      .array(pixelValue, { error: 'values must be an array of [x, y, r, g, b]' })
-      .min(1, { error: 'values must hold at least one [x, y, r, g, b]' })
-      .max(MAX_DRAW_VALUES, { error: `values must hold at most ${MAX_DRAW_VALUES} pixels per command` }),
+    values: z.array(pixelValue, { error: 'values must be an array of [x, y, r, g, b]' }).check(
+      z.minLength(1, { error: 'values must hold at least one [x, y, r, g, b]' }),
+      z.maxLength(MAX_DRAW_VALUES, { error: `values must hold at most ${MAX_DRAW_VALUES} pixels per command` }),
+    ),
   }),
   z.strictObject({ command_type: z.literal('clear_canvas') }),
 ], {
@@ -34,7 +42,7 @@ export const commandSchema = z.discriminatedUnion('command_type', [
     issue.input === undefined || typeof issue.input !== 'object'
       ? 'command must be an object with a command_type'
       : 'command_type must be "draw" or "clear_canvas"',
-}) satisfies z.ZodType<Command>
+}) satisfies Schema<Command>
 
 /** The body of PUT /api/images/:id; each message names what is wrong. */
 export const commandBodySchema = z.strictObject(
@@ -54,7 +62,7 @@ export const imageMetaSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   updateCount: z.number(),
-}) satisfies z.ZodType<ImageMeta>
+}) satisfies Schema<ImageMeta>
 
 export const imageListSchema = z.object({ images: z.array(imageMetaSchema) })
 export const imageAnswerSchema = z.object({ image: imageMetaSchema })
@@ -65,7 +73,7 @@ export const eventDataSchemas = {
   image_updated: z.object({ id: z.string(), command: commandSchema }),
   image_deleted: z.object({ id: z.string() }),
   user_count_updated: z.object({ count: z.number() }),
-} as const satisfies { [Type in Draw64Event['type']]: z.ZodType<Extract<Draw64Event, { type: Type }>['data']> }
+} as const satisfies { [Type in Draw64Event['type']]: Schema<Extract<Draw64Event, { type: Type }>['data']> }
 
 /** An event as the stream or the replicas' event log carries it: its name and its JSON data. */
 export function parseDraw64Event(type: string, data: unknown): Draw64Event | undefined {
@@ -87,7 +95,7 @@ export const faultStateSchema = z.object({
   /** What the flag does, in French, short enough for one line of the panel. */
   description: z.string(),
   /** The values a click on the value cycles through. */
-  presets: z.array(z.number()).readonly(),
+  presets: z.readonly(z.array(z.number())),
 })
 export type FaultState = z.infer<typeof faultStateSchema>
 export type FaultSpec = Omit<FaultState, 'enabled' | 'value'>
@@ -99,7 +107,7 @@ export const faultAnswerSchema = z.object({ fault: faultStateSchema })
 export function faultChangeSchema({ unit, min, max }: Pick<FaultSpec, 'unit' | 'min' | 'max'>) {
   return z.strictObject({
     enabled: z.boolean({ error: 'enabled must be true or false' }),
-    value: z.number({ error: `value must be a number of ${unit} from ${min} to ${max}` }).min(min).max(max).optional(),
+    value: z.optional(z.number({ error: `value must be a number of ${unit} from ${min} to ${max}` }).check(z.gte(min), z.lte(max))),
   })
 }
 export type FaultChange = z.infer<ReturnType<typeof faultChangeSchema>>
@@ -110,8 +118,8 @@ export const MAX_LOAD_RATE = 1000
 export const MAX_LOAD_SECONDS = 600
 
 export const loadRequestSchema = z.strictObject({
-  rate: z.int({ error: `rate must be an integer from 1 to ${MAX_LOAD_RATE} (requests per second)` }).min(1).max(MAX_LOAD_RATE),
-  durationSeconds: z.int({ error: `durationSeconds must be an integer from 1 to ${MAX_LOAD_SECONDS}` }).min(1).max(MAX_LOAD_SECONDS),
+  rate: z.int({ error: `rate must be an integer from 1 to ${MAX_LOAD_RATE} (requests per second)` }).check(z.gte(1), z.lte(MAX_LOAD_RATE)),
+  durationSeconds: z.int({ error: `durationSeconds must be an integer from 1 to ${MAX_LOAD_SECONDS}` }).check(z.gte(1), z.lte(MAX_LOAD_SECONDS)),
 })
 export type LoadRequest = z.infer<typeof loadRequestSchema>
 
@@ -120,7 +128,7 @@ export const loadStatusSchema = z.object({
   rateAsked: z.number(),
   rateAchieved: z.number(),
   /** ISO time while running, null otherwise. */
-  endsAt: z.string().nullable(),
+  endsAt: z.nullable(z.string()),
 })
 export type LoadStatus = z.infer<typeof loadStatusSchema>
 
@@ -135,7 +143,7 @@ export const telemetrySpanSchema = z.object({
   traceId: z.string(),
   spanId: z.string(),
   /** Empty or absent for a root span. */
-  parentSpanId: z.string().optional(),
+  parentSpanId: z.optional(z.string()),
   name: z.string(),
   /** OTel SpanKind: 0 internal, 1 server, 2 client, 3 producer, 4 consumer. */
   kind: z.number(),
@@ -144,8 +152,8 @@ export const telemetrySpanSchema = z.object({
   endTimeUnixNano: z.string(),
   attributes: attributesSchema,
   /** OTel SpanStatusCode: 0 unset, 1 ok, 2 error. */
-  status: z.object({ code: z.number(), message: z.string().optional() }),
-  events: z.array(z.object({ name: z.string(), timeUnixNano: z.string(), attributes: attributesSchema.optional() })),
+  status: z.object({ code: z.number(), message: z.optional(z.string()) }),
+  events: z.array(z.object({ name: z.string(), timeUnixNano: z.string(), attributes: z.optional(attributesSchema) })),
 })
 export type TelemetrySpan = z.infer<typeof telemetrySpanSchema>
 export type SpanEvent = TelemetrySpan['events'][number]

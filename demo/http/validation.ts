@@ -1,8 +1,8 @@
 // Request bodies and path parameters are parsed into typed values here, once, at the edge;
 // the rest of the code trusts the types. Every message names the field that is wrong.
-import { z } from 'zod'
+import type { core } from 'zod/mini'
 import type { Command } from '../domain/board.js'
-import { commandBodySchema } from '../../lib/wire.ts'
+import { commandBodySchema, type Schema } from '../../lib/wire.ts'
 import { IMAGE_ID_PATTERN } from '../domain/image-id.ts'
 import { HttpError } from './respond.ts'
 
@@ -14,14 +14,14 @@ function fieldName(path: PropertyKey[]): string {
 }
 
 /** A zod failure as the API's 400: its first issue, named by its field (`command.values[3][0]`). */
-export function badRequest(error: z.ZodError, context = ''): HttpError {
+export function badRequest(error: core.$ZodError, context = ''): HttpError {
   const issue = error.issues[0]!
   const field = fieldName(issue.path)
   return new HttpError(400, `${context}${field ? `${field}: ${issue.message}` : issue.message}`)
 }
 
 /** The body as the schema types it, or a 400 naming the first wrong field. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+export function parseBody<T>(schema: Schema<T>, body: unknown): T {
   const result = schema.safeParse(body)
   if (result.success) return result.data
   throw badRequest(result.error)

@@ -1,7 +1,6 @@
 // JSON shapes of the /api/telemetry endpoints (docs/contract.md). Times stay decimal strings of
 // nanoseconds: they exceed 2^53, and the slides split them into exact parts (lib/span-tree.ts).
-import type { Attributes, HrTime } from '@opentelemetry/api'
-import type { AnyValue } from '@opentelemetry/api'
+import type { HrTime } from '@opentelemetry/api'
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace'
 import type { TelemetryLog, TelemetrySpan } from '../../lib/wire.ts'

@@ -3,7 +3,7 @@
 // of casting. Browser-safe: zod and nothing from Node. zod/mini, zod's functional form, because
 // the slides bundle this: a few kilobytes, where the chained form brings every check and locale.
 import * as z from 'zod/mini'
-import { en } from 'zod/locales'
+import en from 'zod/v4/locales/en.js'
 import { BOARD_SIZE, MAX_DRAW_VALUES, type Command } from '../demo/domain/board.js'
 import type { Draw64Event } from '../demo/domain/events.ts'
 import type { ImageMeta } from '../demo/domain/image.ts'

@@ -1,7 +1,7 @@
 // The bounded in-memory buffers the slides poll, filled by a span processor and a log-record
-// processor registered in demo/telemetry.ts. Finished spans and records are kept as the SDK
-// hands them over, so the request that made them only stores them; each is turned into its JSON
-// text once, and a page the slides poll is those texts joined.
+// processor registered in demo/telemetry.ts. Each finished span or record is copied into its
+// small JSON shape as the SDK hands it over, so the SDK's objects die young; each is turned into
+// its JSON text once, and a page the slides poll is those texts joined.
 import { randomUUID } from 'node:crypto'
 import type { Context } from '@opentelemetry/api'
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs'
@@ -15,19 +15,19 @@ export const LOG_BUFFER_CAPACITY = 2000
 /** Changes at every start, so a cursor from a previous run of the server is recognised as stale. */
 const bootId = randomUUID().slice(0, 8)
 
-/** One buffered span or log record: how to serialize it, then its JSON text (the object is let go). */
+/** One buffered span or log record: its JSON shape, then its JSON text (the object is let go). */
 class Entry {
-  private toJson: (() => unknown) | undefined
+  private value: unknown
   private text: string | undefined
 
-  constructor(toJson: () => unknown) {
-    this.toJson = toJson
+  constructor(value: unknown) {
+    this.value = value
   }
 
   json(): string {
     if (this.text === undefined) {
-      this.text = JSON.stringify(this.toJson!())
-      this.toJson = undefined
+      this.text = JSON.stringify(this.value)
+      this.value = undefined
     }
     return this.text
   }
@@ -75,32 +75,33 @@ class JsonBuffer {
 /**
  * The SDK stamps a span's start with Date.now(), to the millisecond, and measures its duration
  * with the monotonic clock. Sub-millisecond SQLite spans would then start before their parent
- * in a waterfall, so the buffer notes its own monotonic start time, to the microsecond.
+ * in a waterfall. The processor is called as the span ends, so the monotonic clock read then,
+ * minus the measured duration, gives the start to the microsecond, with no per-span state kept
+ * between start and end.
  */
-const preciseStarts = new WeakMap<Span, number>()
 // Whole microseconds since the epoch: about 2^51 today, exact in a double.
 const nowUnixMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
+const durationMicros = ([seconds, nanos]: [number, number]) => seconds * 1_000_000 + Math.round(nanos / 1000)
 
 const spanBuffer = new JsonBuffer(SPAN_BUFFER_CAPACITY, 'spans')
 const logBuffer = new JsonBuffer(LOG_BUFFER_CAPACITY, 'logs')
 
 /** Spans of other processes (replicas, browsers), received as JSON over OTLP. */
 export function addSpans(spans: TelemetrySpanJson[]): void {
-  for (const json of spans) spanBuffer.push(new Entry(() => json))
+  for (const json of spans) spanBuffer.push(new Entry(json))
 }
 
 /** Log records of other processes, received as JSON over OTLP. */
 export function addLogs(logs: TelemetryLogJson[]): void {
-  for (const json of logs) logBuffer.push(new Entry(() => json))
+  for (const json of logs) logBuffer.push(new Entry(json))
 }
 
 export class BufferSpanProcessor implements SpanProcessor {
-  onStart(span: Span, _parentContext: Context): void {
-    preciseStarts.set(span, nowUnixMicros())
-  }
+  onStart(_span: Span, _parentContext: Context): void {}
   onEnd(span: ReadableSpan): void {
-    const startUnixMicros = preciseStarts.get(span as Span)
-    if (startUnixMicros !== undefined) spanBuffer.push(new Entry(() => serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
+    const startUnixMicros = nowUnixMicros() - durationMicros(span.duration)
+    // Copied out now, so the span itself (scope, resource, links, context) is let go young.
+    spanBuffer.push(new Entry(serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()
@@ -112,7 +113,7 @@ export class BufferSpanProcessor implements SpanProcessor {
 
 export class BufferLogRecordProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord): void {
-    logBuffer.push(new Entry(() => serializeLogRecord(record)))
+    logBuffer.push(new Entry(serializeLogRecord(record)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()

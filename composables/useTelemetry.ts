@@ -14,6 +14,11 @@ const SPAN_CAPACITY = 3000
 const LOG_CAPACITY = 500
 const SCRAPE_HISTORY = 120
 const REQUEST_TIMEOUT_MS = 3000
+// A span or log poll after the first is held by the server until something new exists (at most
+// this long): a quiet demo's stroke shows as soon as its spans end, not at the next tick, while
+// the interval still caps how often a busy demo re-renders the slide.
+const HELD_POLL_MS = 2000
+const CURSOR_POLL_INTERVAL_MS = 250
 
 export interface Scrape {
   timeMs: number
@@ -71,7 +76,10 @@ function cursorFeed<Item, Page extends { cursor: string }>(
   let cursor = ''
   const poller = createPoller<Page>({
     intervalMs,
-    request: async () => (await get(`${url}?after=${encodeURIComponent(cursor)}`)).json() as Promise<Page>,
+    request: async () => {
+      const wait = cursor ? `&wait=${HELD_POLL_MS}` : ''
+      return (await get(`${url}?after=${encodeURIComponent(cursor)}${wait}`)).json() as Promise<Page>
+    },
     onData: (page) => {
       const incoming = itemsOf(page)
       // Leaving a recording: live data replaces it rather than mixing with it.
@@ -86,7 +94,7 @@ function cursorFeed<Item, Page extends { cursor: string }>(
 
 const spanFeed = cursorFeed<TelemetrySpan, SpanPage>(
   endpoints.spans,
-  500,
+  CURSOR_POLL_INTERVAL_MS,
   (page) => page.spans,
   (recorded) => recorded.spans,
   (existing, incoming) => mergeSpans(existing, incoming, SPAN_CAPACITY),
@@ -94,7 +102,7 @@ const spanFeed = cursorFeed<TelemetrySpan, SpanPage>(
 
 const logFeed = cursorFeed<TelemetryLog, LogPage>(
   endpoints.logs,
-  500,
+  CURSOR_POLL_INTERVAL_MS,
   (page) => page.logs,
   (recorded) => recorded.logs,
   (existing, incoming) => [...existing, ...incoming].slice(-LOG_CAPACITY),

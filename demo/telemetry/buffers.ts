@@ -35,6 +35,11 @@ class Entry {
 
 // A slide that polled within this delay is still watching.
 const WATCHING_MS = 10_000
+// A held poll is answered this long after the first new entry, so that the spans one request
+// ends together (its children, then its server span) come in one page.
+const COALESCE_MS = 15
+// Held polls at once: the slides hold one per feed; more are answered without waiting.
+const MAX_WAITERS = 16
 
 /**
  * A RecentBuffer of entries served as JSON pages. While a slide is watching, new entries are
@@ -45,6 +50,8 @@ class JsonBuffer {
   private readonly entries: RecentBuffer<Entry>
   private readonly unserialized: Entry[] = []
   private lastPollMs = Number.NEGATIVE_INFINITY
+  private readonly waiters = new Set<() => void>()
+  private wakeTimer: NodeJS.Timeout | undefined
 
   constructor(
     capacity: number,
@@ -55,8 +62,34 @@ class JsonBuffer {
 
   push(entry: Entry): void {
     this.entries.push(entry)
+    if (this.waiters.size > 0) this.wakeTimer ??= setTimeout(() => this.wake(), COALESCE_MS)
     if (performance.now() - this.lastPollMs > WATCHING_MS) return
     if (this.unserialized.push(entry) === 1) setImmediate(() => this.serializeWaiting())
+  }
+
+  /**
+   * Resolves when an entry newer than the cursor is there, or after `maxWaitMs`: a poll that
+   * waits is answered as soon as a span ends, not at the poller's next tick. Past MAX_WAITERS
+   * held polls, a new one is answered at once (it degrades to plain polling).
+   */
+  waitAfter(cursor: string | null, maxWaitMs: number): Promise<void> {
+    if (maxWaitMs <= 0 || this.entries.after(parseCursor(cursor), 1).items.length > 0 || this.waiters.size >= MAX_WAITERS) {
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.waiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, maxWaitMs)
+      this.waiters.add(done)
+    })
+  }
+
+  private wake(): void {
+    this.wakeTimer = undefined
+    for (const done of [...this.waiters]) done()
   }
 
   /** The JSON text of `{"cursor": …, "<key>": [the items after the cursor]}`. */
@@ -143,4 +176,14 @@ export function spansAfter(cursor: string | null, limit: number): string {
 /** GET /api/telemetry/logs, as JSON text: `{"cursor", "logs": TelemetryLogJson[]}`. */
 export function logsAfter(cursor: string | null, limit: number): string {
   return logBuffer.page(cursor, limit)
+}
+
+/** Resolves when a span newer than the cursor has ended, or after `maxWaitMs` (`?wait=`). */
+export function spansEndedAfter(cursor: string | null, maxWaitMs: number): Promise<void> {
+  return spanBuffer.waitAfter(cursor, maxWaitMs)
+}
+
+/** Resolves when a log record newer than the cursor was emitted, or after `maxWaitMs`. */
+export function logsEmittedAfter(cursor: string | null, maxWaitMs: number): Promise<void> {
+  return logBuffer.waitAfter(cursor, maxWaitMs)
 }

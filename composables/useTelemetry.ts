@@ -13,6 +13,11 @@ const SPAN_CAPACITY = 3000
 const LOG_CAPACITY = 500
 const SCRAPE_HISTORY = 120
 const REQUEST_TIMEOUT_MS = 3000
+// A span or log poll after the first is held by the server until something new exists (at most
+// this long): a quiet demo's stroke shows as soon as its spans end, not at the next tick, while
+// the interval still caps how often a busy demo re-renders the slide.
+const HELD_POLL_MS = 2000
+const CURSOR_POLL_INTERVAL_MS = 250
 
 export interface Scrape {
   timeMs: number
@@ -77,7 +82,10 @@ function cursorFeed<Item, Page extends { cursor: string }, Window>(
   const poller = createPoller<Page>({
     intervalMs,
     // Parsed with the server's own schema: a malformed page is a failed poll, not a broken slide.
-    request: async () => pageSchema.parse(await (await get(`${url}?after=${encodeURIComponent(cursor)}`)).json()),
+    request: async () => {
+      const wait = cursor ? `&wait=${HELD_POLL_MS}` : ''
+      return pageSchema.parse(await (await get(`${url}?after=${encodeURIComponent(cursor)}${wait}`)).json())
+    },
     onData: (page) => {
       const incoming = itemsOf(page)
       // Leaving a recording: live data replaces it rather than mixing with it.
@@ -91,14 +99,14 @@ function cursorFeed<Item, Page extends { cursor: string }, Window>(
 }
 
 // Each poll's window says what it added and evicted, for TraceIndex and the service map.
-const spanFeed = cursorFeed<TelemetrySpan, { cursor: string; spans: TelemetrySpan[] }, SpanWindow>(endpoints.spans, spanPageSchema, 500, (page) => page.spans, (recorded) => recorded.spans, {
+const spanFeed = cursorFeed<TelemetrySpan, { cursor: string; spans: TelemetrySpan[] }, SpanWindow>(endpoints.spans, spanPageSchema, CURSOR_POLL_INTERVAL_MS, (page) => page.spans, (recorded) => recorded.spans, {
   empty: freshWindow([], SPAN_CAPACITY),
   fresh: (spans) => freshWindow(spans, SPAN_CAPACITY),
   merge: (window, incoming) => advanceWindow(window, incoming, SPAN_CAPACITY),
 })
 
 const lastLogs = (logs: TelemetryLog[]) => logs.slice(-LOG_CAPACITY)
-const logFeed = cursorFeed<TelemetryLog, { cursor: string; logs: TelemetryLog[] }, TelemetryLog[]>(endpoints.logs, logPageSchema, 500, (page) => page.logs, (recorded) => recorded.logs, {
+const logFeed = cursorFeed<TelemetryLog, { cursor: string; logs: TelemetryLog[] }, TelemetryLog[]>(endpoints.logs, logPageSchema, CURSOR_POLL_INTERVAL_MS, (page) => page.logs, (recorded) => recorded.logs, {
   empty: [],
   fresh: lastLogs,
   merge: (existing, incoming) => lastLogs([...existing, ...incoming]),

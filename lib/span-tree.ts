@@ -12,6 +12,11 @@ export interface TraceSummary {
   durationMs: number
   spanCount: number
   hasError: boolean
+  /**
+   * The root shown has a parent that is not here: a client that propagates `traceparent` but
+   * exports nothing (or not yet). The trace is listed at once all the same, marked.
+   */
+  parentMissing: boolean
   /** The trace's spans, earliest first. */
   spans: TelemetrySpan[]
 }
@@ -111,6 +116,7 @@ export function summarizeTrace(traceId: string, spans: readonly TelemetrySpan[])
     durationMs: nanosBetween(start, end) / 1e6,
     spanCount: sorted.length,
     hasError: sorted.some((span) => span.status.code === STATUS_ERROR),
+    parentMissing: !!root.parentSpanId && !ids.has(root.parentSpanId),
     spans: sorted,
   }
 }

@@ -45,6 +45,8 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   const ping = db.prepare('SELECT 1 AS ok')
   // Untraced too: read by the metrics collector at every scrape.
   const countForMetrics = db.prepare('SELECT COUNT(*) AS count FROM images')
+  // better-sqlite3 builds a wrapper per db.transaction(fn): one, built once, runs every fn.
+  const inTransaction = db.transaction((fn: () => unknown) => fn())
 
   return {
     list: (): ImageMeta[] => listImages.all().map(toMeta),
@@ -80,7 +82,7 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
     },
     /** Runs fn in one IMMEDIATE transaction: it commits as a whole, or not at all. */
     transaction<T>(fn: () => T): T {
-      return db.transaction(fn).immediate()
+      return inTransaction.immediate(fn) as T
     },
     ping(): boolean {
       return (ping.get() as { ok: number }).ok === 1

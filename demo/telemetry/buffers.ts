@@ -1,7 +1,7 @@
 // The bounded in-memory buffers the slides poll, filled by a span processor and a log-record
-// processor registered in demo/instrumentation.ts. Finished spans and records are kept as the SDK
-// hands them over, so the request that made them only stores them; each is turned into its JSON
-// text once, and a page the slides poll is those texts joined.
+// processor registered in demo/instrumentation.ts. Each finished span or record is copied into its
+// small JSON shape as the SDK hands it over, so the SDK's objects die young; each is turned into
+// its JSON text once, and a page the slides poll is those texts joined.
 import { randomUUID } from 'node:crypto'
 import type { Context } from '@opentelemetry/api'
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs'
@@ -15,19 +15,19 @@ export const LOG_BUFFER_CAPACITY = 2000
 /** Changes at every start, so a cursor from a previous run of the server is recognised as stale. */
 const bootId = randomUUID().slice(0, 8)
 
-/** One buffered span or log record: how to serialize it, then its JSON text (the object is let go). */
+/** One buffered span or log record: its JSON shape, then its JSON text (the object is let go). */
 class Entry {
-  private toJson: (() => unknown) | undefined
+  private value: unknown
   private text: string | undefined
 
-  constructor(toJson: () => unknown) {
-    this.toJson = toJson
+  constructor(value: unknown) {
+    this.value = value
   }
 
   json(): string {
     if (this.text === undefined) {
-      this.text = JSON.stringify(this.toJson!())
-      this.toJson = undefined
+      this.text = JSON.stringify(this.value)
+      this.value = undefined
     }
     return this.text
   }
@@ -35,6 +35,11 @@ class Entry {
 
 // A slide that polled within this delay is still watching.
 const WATCHING_MS = 10_000
+// A held poll is answered this long after the first new entry, so that the spans one request
+// ends together (its children, then its server span) come in one page.
+const COALESCE_MS = 15
+// Held polls at once: the slides hold one per feed; more are answered without waiting.
+const MAX_WAITERS = 16
 
 /**
  * A RecentBuffer of entries served as JSON pages. While a slide is watching, new entries are
@@ -45,6 +50,8 @@ class JsonBuffer {
   private readonly entries: RecentBuffer<Entry>
   private readonly unserialized: Entry[] = []
   private lastPollMs = Number.NEGATIVE_INFINITY
+  private readonly waiters = new Set<() => void>()
+  private wakeTimer: NodeJS.Timeout | undefined
 
   constructor(
     capacity: number,
@@ -55,8 +62,34 @@ class JsonBuffer {
 
   push(entry: Entry): void {
     this.entries.push(entry)
+    if (this.waiters.size > 0) this.wakeTimer ??= setTimeout(() => this.wake(), COALESCE_MS)
     if (performance.now() - this.lastPollMs > WATCHING_MS) return
     if (this.unserialized.push(entry) === 1) setImmediate(() => this.serializeWaiting())
+  }
+
+  /**
+   * Resolves when an entry newer than the cursor is there, or after `maxWaitMs`: a poll that
+   * waits is answered as soon as a span ends, not at the poller's next tick. Past MAX_WAITERS
+   * held polls, a new one is answered at once (it degrades to plain polling).
+   */
+  waitAfter(cursor: string | null, maxWaitMs: number): Promise<void> {
+    if (maxWaitMs <= 0 || this.entries.after(parseCursor(cursor), 1).items.length > 0 || this.waiters.size >= MAX_WAITERS) {
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.waiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, maxWaitMs)
+      this.waiters.add(done)
+    })
+  }
+
+  private wake(): void {
+    this.wakeTimer = undefined
+    for (const done of [...this.waiters]) done()
   }
 
   /** The JSON text of `{"cursor": …, "<key>": [the items after the cursor]}`. */
@@ -75,32 +108,33 @@ class JsonBuffer {
 /**
  * The SDK stamps a span's start with Date.now(), to the millisecond, and measures its duration
  * with the monotonic clock. Sub-millisecond SQLite spans would then start before their parent
- * in a waterfall, so the buffer notes its own monotonic start time, to the microsecond.
+ * in a waterfall. The processor is called as the span ends, so the monotonic clock read then,
+ * minus the measured duration, gives the start to the microsecond, with no per-span state kept
+ * between start and end.
  */
-const preciseStarts = new WeakMap<Span, number>()
 // Whole microseconds since the epoch: about 2^51 today, exact in a double.
 const nowUnixMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
+const durationMicros = ([seconds, nanos]: [number, number]) => seconds * 1_000_000 + Math.round(nanos / 1000)
 
 const spanBuffer = new JsonBuffer(SPAN_BUFFER_CAPACITY, 'spans')
 const logBuffer = new JsonBuffer(LOG_BUFFER_CAPACITY, 'logs')
 
 /** Spans of other processes (replicas, browsers), received as JSON over OTLP. */
 export function addSpans(spans: TelemetrySpanJson[]): void {
-  for (const json of spans) spanBuffer.push(new Entry(() => json))
+  for (const json of spans) spanBuffer.push(new Entry(json))
 }
 
 /** Log records of other processes, received as JSON over OTLP. */
 export function addLogs(logs: TelemetryLogJson[]): void {
-  for (const json of logs) logBuffer.push(new Entry(() => json))
+  for (const json of logs) logBuffer.push(new Entry(json))
 }
 
 export class BufferSpanProcessor implements SpanProcessor {
-  onStart(span: Span, _parentContext: Context): void {
-    preciseStarts.set(span, nowUnixMicros())
-  }
+  onStart(_span: Span, _parentContext: Context): void {}
   onEnd(span: ReadableSpan): void {
-    const startUnixMicros = preciseStarts.get(span as Span)
-    if (startUnixMicros !== undefined) spanBuffer.push(new Entry(() => serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
+    const startUnixMicros = nowUnixMicros() - durationMicros(span.duration)
+    // Copied out now, so the span itself (scope, resource, links, context) is let go young.
+    spanBuffer.push(new Entry(serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()
@@ -112,7 +146,7 @@ export class BufferSpanProcessor implements SpanProcessor {
 
 export class BufferLogRecordProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord): void {
-    logBuffer.push(new Entry(() => serializeLogRecord(record)))
+    logBuffer.push(new Entry(serializeLogRecord(record)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()
@@ -142,4 +176,14 @@ export function spansAfter(cursor: string | null, limit: number): string {
 /** GET /api/telemetry/logs, as JSON text: `{"cursor", "logs": TelemetryLogJson[]}`. */
 export function logsAfter(cursor: string | null, limit: number): string {
   return logBuffer.page(cursor, limit)
+}
+
+/** Resolves when a span newer than the cursor has ended, or after `maxWaitMs` (`?wait=`). */
+export function spansEndedAfter(cursor: string | null, maxWaitMs: number): Promise<void> {
+  return spanBuffer.waitAfter(cursor, maxWaitMs)
+}
+
+/** Resolves when a log record newer than the cursor was emitted, or after `maxWaitMs`. */
+export function logsEmittedAfter(cursor: string | null, maxWaitMs: number): Promise<void> {
+  return logBuffer.waitAfter(cursor, maxWaitMs)
 }

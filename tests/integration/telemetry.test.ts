@@ -84,6 +84,18 @@ describe('traces', () => {
     expect(next.spans.every((span: SpanJson) => span.traceId === traceparent.split('-')[1])).toBe(true)
   })
 
+  it('holds a poll with ?wait= until a draw ends, and answers it with that draw\'s spans', async () => {
+    const { cursor } = await json(await fetch(`${base}/api/telemetry/spans`))
+    const held = fetch(`${base}/api/telemetry/spans?after=${cursor}&wait=2000`).then(json)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const { traceparent } = await tracedDraw([[3, 3, 9, 9, 9]])
+    const page = await held
+    expect(page.spans.map((span: SpanJson) => span.traceId)).toContain(traceparent.split('-')[1])
+    for (const wait of ['-1', '2001', '1.5', 'soon']) {
+      expect((await fetch(`${base}/api/telemetry/spans?after=${cursor}&wait=${wait}`)).status).toBe(400)
+    }
+  })
+
   it('creates no span for the telemetry, health and event endpoints', async () => {
     const { cursor } = await json(await fetch(`${base}/api/telemetry/spans`))
     await fetch(`${base}/healthz`)

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { addLogs, addSpans, logsAfter, spansAfter } from '../../demo/telemetry/buffers.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { addLogs, addSpans, logsAfter, spansAfter, spansEndedAfter } from '../../demo/telemetry/buffers.ts'
 import type { TelemetryLogJson, TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
 
 function span(n: number): TelemetrySpanJson {
@@ -42,5 +42,43 @@ describe('span and log buffers', () => {
     const { cursor } = JSON.parse(logsAfter(null, 1000))
     addLogs([log])
     expect(JSON.parse(logsAfter(cursor, 1000)).logs).toEqual([log])
+  })
+
+  it('holds a poll until a newer span arrives, then answers within a few milliseconds, not at the cap', async () => {
+    vi.useFakeTimers()
+    try {
+      const { cursor } = JSON.parse(spansAfter(null, 1000))
+      let answered = false
+      const held = spansEndedAfter(cursor, 2000).then(() => (answered = true))
+      await vi.advanceTimersByTimeAsync(500)
+      expect(answered).toBe(false)
+      addSpans([span(4)])
+      await vi.advanceTimersByTimeAsync(20)
+      await held
+      expect(answered).toBe(true)
+      expect(JSON.parse(spansAfter(cursor, 1000)).spans).toEqual([span(4)])
+      // Something newer than the cursor is already there: no wait at all.
+      let atOnce = false
+      await spansEndedAfter(cursor, 2000).then(() => (atOnce = true))
+      expect(atOnce).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('answers a held poll at its cap when nothing arrives', async () => {
+    vi.useFakeTimers()
+    try {
+      const { cursor } = JSON.parse(spansAfter(null, 1000))
+      let answered = false
+      const held = spansEndedAfter(cursor, 2000).then(() => (answered = true))
+      await vi.advanceTimersByTimeAsync(1990)
+      expect(answered).toBe(false)
+      await vi.advanceTimersByTimeAsync(20)
+      await held
+      expect(answered).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

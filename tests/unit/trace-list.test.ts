@@ -11,7 +11,7 @@ function span(traceId: string, name: string): TelemetrySpan {
 
 function trace(traceId: string, rootName: string, startMs: number, childNames: string[] = []): TraceSummary {
   const spans = [rootName, ...childNames].map((name) => span(traceId, name))
-  return { traceId, rootName, serviceNames: ['draw64'], startMs, durationMs: 1, spanCount: spans.length, hasError: false, spans }
+  return { traceId, rootName, serviceNames: ['draw64'], startMs, durationMs: 1, spanCount: spans.length, hasError: false, parentMissing: false, spans }
 }
 
 // Newest first, as groupTraces returns them: t9 started last.

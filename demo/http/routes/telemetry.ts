@@ -1,12 +1,14 @@
 // The slides' incremental feeds of the span and log buffers (docs/contract.md). Untraced: the
 // view must not watch itself.
-import { logsAfter, spansAfter } from '../../telemetry/buffers.ts'
+import { logsAfter, logsEmittedAfter, spansAfter, spansEndedAfter } from '../../telemetry/buffers.ts'
 import { HttpError, sendJsonText } from '../respond.ts'
 import type { Route } from '../router.ts'
 import { ROUTES } from './table.ts'
 
 const DEFAULT_PAGE = 1000
 const MAX_PAGE = 5000
+// A held poll answers within this delay even with nothing new, well inside the slides' 3 s timeout.
+const MAX_WAIT_MS = 2000
 
 function pageLimit(query: URLSearchParams): number {
   const raw = query.get('limit')
@@ -18,9 +20,34 @@ function pageLimit(query: URLSearchParams): number {
   return limit
 }
 
+/** `?wait=MS`: hold the answer until something newer than the cursor exists, at most MS. */
+function pageWait(query: URLSearchParams): number {
+  const raw = query.get('wait')
+  if (raw === null) return 0
+  const waitMs = Number(raw)
+  if (!Number.isInteger(waitMs) || waitMs < 0 || waitMs > MAX_WAIT_MS) {
+    throw new HttpError(400, `wait must be an integer from 0 to ${MAX_WAIT_MS} (milliseconds)`)
+  }
+  return waitMs
+}
+
 export function telemetryRoutes(): Route[] {
   return [
-    { ...ROUTES.telemetrySpans, handler: ({ response, query }) => sendJsonText(response, 200, spansAfter(query.get('after'), pageLimit(query))) },
-    { ...ROUTES.telemetryLogs, handler: ({ response, query }) => sendJsonText(response, 200, logsAfter(query.get('after'), pageLimit(query))) },
+    {
+      ...ROUTES.telemetrySpans,
+      handler: async ({ response, query }) => {
+        const [limit, waitMs] = [pageLimit(query), pageWait(query)]
+        await spansEndedAfter(query.get('after'), waitMs)
+        sendJsonText(response, 200, spansAfter(query.get('after'), limit))
+      },
+    },
+    {
+      ...ROUTES.telemetryLogs,
+      handler: async ({ response, query }) => {
+        const [limit, waitMs] = [pageLimit(query), pageWait(query)]
+        await logsEmittedAfter(query.get('after'), waitMs)
+        sendJsonText(response, 200, logsAfter(query.get('after'), limit))
+      },
+    },
   ]
 }

@@ -39,7 +39,7 @@ interface FaultWording {
 }
 
 const FAULT_WORDING: Record<string, FaultWording> = {
-  drawLatency: { description: 'attente avant chaque tracé', presets: [100, 300, 1000] },
+  drawLatency: { description: 'attente avant chaque tracé', presets: [100, 300, 1000, 3000] },
   drawErrors: { description: 'part des tracés en erreur 500', presets: [10, 50, 100] },
   // Each statement blocks the event loop for that long: a few tens of ms is already an incident.
   slowDatabase: { description: 'ralentit chaque requête SQLite', presets: [20, 50, 100] },

@@ -1,6 +1,7 @@
 // Named fault flags, like the OpenTelemetry Demo's feature flags: each one is switched at run
 // time and makes one step of a draw misbehave, so that the talk can show a real incident.
 // Every flag is off at start.
+import { logger } from '../logger.ts'
 
 export const FAULT_NAMES = ['drawLatency', 'drawErrors', 'slowDatabase'] as const
 export type FaultName = (typeof FAULT_NAMES)[number]
@@ -62,7 +63,10 @@ export function createFaults(random: () => number = Math.random) {
     /** drawLatency: resolves after the configured delay (0 when off). */
     drawDelay: (): Promise<void> => {
       const ms = active('drawLatency')
-      return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve()
+      if (ms === 0) return Promise.resolve()
+      // The log line of the talk's incident: it carries the trace id of the draw it holds.
+      logger.warn({ fault: 'drawLatency', delayMs: ms }, `draw held ${ms} ms by fault drawLatency`)
+      return new Promise((resolve) => setTimeout(resolve, ms))
     },
     /** drawErrors: throws for the configured share of draws. */
     maybeFailDraw(): void {

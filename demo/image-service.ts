@@ -72,8 +72,10 @@ export function createImageService(store: ImageStore, events: EventPublisher, be
       // #region apply-metrics
       // Counted once committed: a rolled-back command painted nothing.
       span.setAttribute('draw64.pixels.count', painted)
+      // #region count-pixels
       pixelsDrawn.add(painted)
       commandsApplied.add(1, { 'draw64.command.type': command.command_type })
+      // #endregion count-pixels
       return updated
       // #endregion apply-metrics
     })

@@ -5,10 +5,12 @@ import { metrics } from '@opentelemetry/api'
 const meter = metrics.getMeter('draw64')
 
 // #region counters
+// #region pixels
 export const pixelsDrawn = meter.createCounter('draw64.pixels.drawn', {
   description: 'Pixels painted by draw and clear commands',
   unit: '{pixel}',
 })
+// #endregion pixels
 
 export const commandsApplied = meter.createCounter('draw64.commands', {
   description: 'Commands applied to images, by command type',

@@ -30,7 +30,7 @@ if (replicas > 0) await startBalancer(config, replicas)
 else startServer()
 
 function startServer(): void {
-  const faults = createFaults()
+  const faults = createFaults(Math.random, (fields, message) => logger.warn(fields, message))
   const beforeStatement = () => faults.beforeStatement()
   const db = openDatabase(config.dataDir, config.synchronous)
   const store = createImageStore(db, beforeStatement)

@@ -7,7 +7,7 @@
 import type { FaultSpec, FaultState } from '../../lib/wire.ts'
 
 export const FAULT_SPECS = {
-  drawLatency: { unit: 'ms', min: 0, max: 10_000, defaultValue: 300, description: 'attente avant chaque tracé', presets: [100, 300, 1000] },
+  drawLatency: { unit: 'ms', min: 0, max: 10_000, defaultValue: 300, description: 'attente avant chaque tracé', presets: [100, 300, 1000, 3000] },
   drawErrors: { unit: '%', min: 0, max: 100, defaultValue: 50, description: 'part des tracés en erreur 500', presets: [10, 50, 100] },
   // Each statement blocks the event loop for that long: a few tens of ms is already an incident.
   slowDatabase: { unit: 'ms', min: 0, max: 1000, defaultValue: 20, description: 'ralentit chaque requête SQLite', presets: [20, 50, 100] },
@@ -38,7 +38,11 @@ export function defaultFaultStates(): Record<FaultName, FaultState> {
 let sleeper: Int32Array | undefined
 const blockFor = (ms: number) => Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms)
 
-export function createFaults(random: () => number = Math.random) {
+/**
+ * `warn` receives the log line of the talk's incident (written inside the draw's span, so it
+ * carries its trace id); the server passes its logger: this module stays free of Node imports.
+ */
+export function createFaults(random: () => number = Math.random, warn: (fields: object, message: string) => void = () => {}) {
   const states = defaultFaultStates()
   const active = (name: FaultName) => (states[name].enabled ? states[name].value : 0)
 
@@ -51,7 +55,10 @@ export function createFaults(random: () => number = Math.random) {
     /** drawLatency then drawErrors: called before every draw is applied. */
     async beforeDraw(): Promise<void> {
       const ms = active('drawLatency')
-      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms))
+      if (ms > 0) {
+        warn({ fault: 'drawLatency', delayMs: ms }, `draw held ${ms} ms by fault drawLatency`)
+        await new Promise((resolve) => setTimeout(resolve, ms))
+      }
       if (random() * 100 < active('drawErrors')) throw new InjectedFaultError('drawErrors')
     },
     /** slowDatabase: called before every SQLite statement. */

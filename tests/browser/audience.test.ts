@@ -60,7 +60,7 @@ describe.runIf(browserAvailable)('the audience', { timeout: 60_000 }, () => {
   })
 
   it('traces a stroke on the slide from the browser: stroke → fetch PUT → server span → SQLite, one trace', async () => {
-    await openSlide(page, `${dev.slidesUrl}/rum`)
+    await openSlide(page, `${dev.slidesUrl}/draw64-board`)
     const board = page.locator('[data-live-component="Draw64Canvas"][data-state="live"]:visible')
     await board.waitFor({ timeout: 30_000 })
     const before = new Set((await allSpans()).map((span) => span.spanId))

@@ -46,7 +46,7 @@ describe.runIf(browserAvailable)('live slides', { timeout: 60_000 }, () => {
 
   it('sends a stroke drawn on the board slide to Draw64', async () => {
     await openSlide(page, `${dev.slidesUrl}/draw64-board`)
-    const board = page.locator('[data-live-component="Draw64Canvas"][data-state="live"]')
+    const board = page.locator('[data-live-component="Draw64Canvas"][data-state="live"]:visible')
     await board.waitFor({ timeout: 30_000 })
     const box = (await board.locator('canvas').boundingBox())!
     const sent = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().includes('/draw64/api/images/'))

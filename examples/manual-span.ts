@@ -2,7 +2,7 @@
 // span, the exception recorded and the status set to ERROR when the work throws, ended in every
 // case. Draw64 wraps the same pattern once (demo/with-span.ts) for its sync and async work.
 import { SpanStatusCode, trace } from '@opentelemetry/api'
-import { applyCommand, type Command } from '../demo/domain/canvas.ts'
+import { applyCommand, type Command } from '../demo/domain/board.js'
 
 const tracer = trace.getTracer('draw64')
 

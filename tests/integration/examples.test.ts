@@ -6,7 +6,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../demo/free-port.ts'
-import { blankPixels } from '../../demo/domain/canvas.ts'
+import { blankPixels } from '../../demo/domain/board.js'
 import { applyTraced } from '../../examples/manual-span.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')

@@ -73,7 +73,10 @@ class JsonBuffer {
    * held polls, a new one is answered at once (it degrades to plain polling).
    */
   waitAfter(cursor: string | null, maxWaitMs: number): Promise<void> {
-    if (maxWaitMs <= 0 || this.entries.after(parseCursor(cursor), 1).items.length > 0 || this.waiters.size >= MAX_WAITERS) {
+    // A first poll, or a cursor from a previous run of the server (it restarted), is answered at
+    // once: the poller needs this run's cursor, and the slide shows "live" again without delay.
+    const current = !!cursor && cursor.split('.')[0] === bootId
+    if (maxWaitMs <= 0 || !current || this.entries.after(parseCursor(cursor), 1).items.length > 0 || this.waiters.size >= MAX_WAITERS) {
       return Promise.resolve()
     }
     return new Promise((resolve) => {

@@ -50,9 +50,11 @@ describe.runIf(browserAvailable)('live slides', { timeout: 60_000 }, () => {
     await board.waitFor({ timeout: 30_000 })
     const box = (await board.locator('canvas').boundingBox())!
     const sent = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().includes('/draw64/api/images/'))
-    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5)
+    // Through the middle of row 32, whatever the board's size on screen: 0.5 would be the edge between rows 31 and 32.
+    const row32 = box.y + (box.height * 32.5) / 64
+    await page.mouse.move(box.x + box.width * 0.2, row32)
     await page.mouse.down()
-    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.5, { steps: 12 })
+    await page.mouse.move(box.x + box.width * 0.8, row32, { steps: 12 })
     await page.mouse.up()
     expect((await sent).status()).toBe(200)
     // The board sends a stroke in batches: the middle of the line arrives with a later one.

@@ -66,6 +66,21 @@ describe('span and log buffers', () => {
     }
   })
 
+  it('answers at once a first poll, or one whose cursor is from an earlier run of the server', async () => {
+    vi.useFakeTimers()
+    try {
+      for (const cursor of [null, '', 'deadbeef.12']) {
+        let answered = false
+        const poll = spansEndedAfter(cursor, 2000).then(() => (answered = true))
+        await vi.advanceTimersByTimeAsync(0)
+        expect(answered).toBe(true)
+        await poll
+      }
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('answers a held poll at its cap when nothing arrives', async () => {
     vi.useFakeTimers()
     try {

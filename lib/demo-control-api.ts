@@ -69,5 +69,3 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
     stopLoadOnUnload: (): void => void fetcher(loadUrl, { method: 'DELETE', keepalive: true }).catch(() => undefined),
   }
 }
-
-export type DemoControlApi = ReturnType<typeof createDemoControlApi>

@@ -28,7 +28,7 @@ const pixelValue = z.tuple([coordinate('x'), coordinate('y'), channel('r'), chan
   error: 'each value must be an array [x, y, r, g, b]',
 })
 
-export const commandSchema = z.discriminatedUnion('command_type', [
+const commandSchema = z.discriminatedUnion('command_type', [
   z.strictObject({
     command_type: z.literal('draw'),
     values: z.array(pixelValue, { error: 'values must be an array of [x, y, r, g, b]' }).check(
@@ -57,7 +57,7 @@ export const commandBodySchema = z.strictObject(
   },
 )
 
-export const imageMetaSchema = z.object({
+const imageMetaSchema = z.object({
   id: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -68,7 +68,7 @@ export const imageListSchema = z.object({ images: z.array(imageMetaSchema) })
 export const imageAnswerSchema = z.object({ image: imageMetaSchema })
 
 /** The data of each Server-Sent Event of /api/events, by event name. */
-export const eventDataSchemas = {
+const eventDataSchemas = {
   image_created: z.object({ image: imageMetaSchema }),
   image_updated: z.object({ id: z.string(), command: commandSchema }),
   image_deleted: z.object({ id: z.string() }),
@@ -84,7 +84,7 @@ export function parseDraw64Event(type: string, data: unknown): Draw64Event | und
 
 // ---- demo control: fault flags ----
 
-export const faultStateSchema = z.object({
+const faultStateSchema = z.object({
   enabled: z.boolean(),
   /** Milliseconds for latencies, percent for errors (see `unit`). */
   value: z.number(),
@@ -114,8 +114,8 @@ export type FaultChange = z.infer<ReturnType<typeof faultChangeSchema>>
 
 // ---- demo control: load generator ----
 
-export const MAX_LOAD_RATE = 1000
-export const MAX_LOAD_SECONDS = 600
+const MAX_LOAD_RATE = 1000
+const MAX_LOAD_SECONDS = 600
 
 export const loadRequestSchema = z.strictObject({
   rate: z.int({ error: `rate must be an integer from 1 to ${MAX_LOAD_RATE} (requests per second)` }).check(z.gte(1), z.lte(MAX_LOAD_RATE)),
@@ -139,7 +139,7 @@ const attributesSchema = z.record(z.string(), z.unknown())
 export type AttributeValue = unknown
 
 /** A finished span; nanosecond times are decimal strings (they exceed 2^53). */
-export const telemetrySpanSchema = z.object({
+const telemetrySpanSchema = z.object({
   traceId: z.string(),
   spanId: z.string(),
   /** Empty or absent for a root span. */
@@ -158,7 +158,7 @@ export const telemetrySpanSchema = z.object({
 export type TelemetrySpan = z.infer<typeof telemetrySpanSchema>
 export type SpanEvent = TelemetrySpan['events'][number]
 
-export const telemetryLogSchema = z.object({
+const telemetryLogSchema = z.object({
   timeUnixNano: z.string(),
   severityText: z.string(),
   body: z.unknown(),

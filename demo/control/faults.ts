@@ -14,7 +14,7 @@ export const FAULT_SPECS = {
 } as const satisfies Record<string, FaultSpec>
 
 export type FaultName = keyof typeof FAULT_SPECS
-export const FAULT_NAMES = Object.keys(FAULT_SPECS) as FaultName[]
+const FAULT_NAMES = Object.keys(FAULT_SPECS) as FaultName[]
 
 export class InjectedFaultError extends Error {
   constructor(readonly fault: FaultName) {

@@ -6,7 +6,7 @@
 /** Width and height of every image, in pixels. */
 export const BOARD_SIZE = 64;
 /** R, G, B: a pixel is 3 bytes, row-major, pixel (x, y) at byte (y * 64 + x) * 3. */
-export const CHANNELS = 3;
+const CHANNELS = 3;
 export const PIXEL_BYTES = BOARD_SIZE * BOARD_SIZE * CHANNELS;
 /** Values one draw command may hold: a full board (the server refuses more). */
 export const MAX_DRAW_VALUES = 4096;

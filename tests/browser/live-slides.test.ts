@@ -70,7 +70,8 @@ describe.runIf(browserAvailable)('live slides', { timeout: 60_000 }, () => {
 
   it('lists the stroke as a trace and draws its waterfall', async () => {
     await openSlide(page, `${dev.slidesUrl}/live-traces`)
-    const traces = page.locator('[data-live-component="LiveTraces"][data-state="live"]')
+    // The board slide's LiveTraces, hidden now, may hold the same trace: the one on screen is meant.
+    const traces = page.locator('[data-live-component="LiveTraces"][data-state="live"]:visible')
     await traces.waitFor({ timeout: 15_000 })
     // Rooted at the server's span, then at the browser's `stroke` once the browser has exported it.
     const drawRow = traces.locator('[data-trace-id]', { hasText: /stroke|PUT \/api\/images\/:id/ }).first()

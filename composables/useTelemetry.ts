@@ -16,7 +16,7 @@ const REQUEST_TIMEOUT_MS = 3000
 // A span or log poll after the first is held by the server until something new exists (at most
 // this long): a quiet demo's stroke shows as soon as its spans end, not at the next tick, while
 // the interval still caps how often a busy demo re-renders the slide.
-const HELD_POLL_MS = 2000
+const HELD_POLL_MS = 1000
 const CURSOR_POLL_INTERVAL_MS = 250
 
 export interface Scrape {

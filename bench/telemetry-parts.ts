@@ -1,7 +1,7 @@
 // npm run bench:telemetry-parts — what each part of the telemetry costs per draw: the same
 // operations timed in two processes started with the real bootstrap, one with the SDK on and one
 // with OTEL_SDK_DISABLED=true, alternating for BENCH_ROUNDS rounds (a noisy neighbour hurts
-// both alike). Prints µs per operation, on minus off, and times the count of each in one draw.
+// both alike). Prints µs of CPU per operation, on minus off, and times the count of each in one draw.
 import { spawnSync } from 'node:child_process'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)

@@ -1,6 +1,8 @@
 // The slides' incremental feeds of the span and log buffers (docs/contract.md). Untraced: the
-// view must not watch itself.
-import { logsAfter, logsEmittedAfter, spansAfter, spansEndedAfter } from '../../telemetry/buffers.ts'
+// view must not watch itself. Only this machine sees clients' addresses (telemetry/redact.ts).
+import type { IncomingMessage } from 'node:http'
+import { type Audience, logsAfter, logsEmittedAfter, spansAfter, spansEndedAfter } from '../../telemetry/buffers.ts'
+import { isLocalRequest } from '../client-address.ts'
 import { HttpError, sendJsonText } from '../respond.ts'
 import type { Route } from '../router.ts'
 import { ROUTES } from './table.ts'
@@ -31,22 +33,24 @@ function pageWait(query: URLSearchParams): number {
   return waitMs
 }
 
+const audienceOf = (request: IncomingMessage): Audience => (isLocalRequest(request) ? 'local' : 'public')
+
 export function telemetryRoutes(): Route[] {
   return [
     {
       ...ROUTES.telemetrySpans,
-      handler: async ({ response, query }) => {
+      handler: async ({ request, response, query }) => {
         const [limit, waitMs] = [pageLimit(query), pageWait(query)]
         await spansEndedAfter(query.get('after'), waitMs)
-        sendJsonText(response, 200, spansAfter(query.get('after'), limit))
+        sendJsonText(response, 200, spansAfter(query.get('after'), limit, audienceOf(request)))
       },
     },
     {
       ...ROUTES.telemetryLogs,
-      handler: async ({ response, query }) => {
+      handler: async ({ request, response, query }) => {
         const [limit, waitMs] = [pageLimit(query), pageWait(query)]
         await logsEmittedAfter(query.get('after'), waitMs)
-        sendJsonText(response, 200, logsAfter(query.get('after'), limit))
+        sendJsonText(response, 200, logsAfter(query.get('after'), limit, audienceOf(request)))
       },
     },
   ]

@@ -10,6 +10,8 @@ export interface Draw64Config {
   metricsPort: number
   dataDir: string
   synchronous: 'normal' | 'full'
+  /** Live-event streams served at once to attendees; the speaker's machine is always served. */
+  maxLiveStreams: number
   /** What each client other than this machine may spend (demo/http/budgets.ts). */
   budgets: {
     /** Changes to images per second, and burst. */
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Draw64Config {
     metricsPort: port(env.OTEL_EXPORTER_PROMETHEUS_PORT, DEFAULT_PORTS.metrics, 'OTEL_EXPORTER_PROMETHEUS_PORT'),
     dataDir: env.DRAW64_DATA_DIR || 'data',
     synchronous: synchronous(env.DRAW64_SQLITE_SYNCHRONOUS),
+    maxLiveStreams: positive(env.DRAW64_MAX_LIVE_STREAMS, 500, 'DRAW64_MAX_LIVE_STREAMS'),
     budgets: {
       writes: {
         perSecond: positive(env.DRAW64_RATE_LIMIT_PER_SECOND, 15, 'DRAW64_RATE_LIMIT_PER_SECOND'),

@@ -34,7 +34,7 @@ function startServer(): void {
   const beforeStatement = () => faults.beforeStatement()
   const db = openDatabase(config.dataDir, config.synchronous)
   const store = createImageStore(db, beforeStatement)
-  const events = createEventStream()
+  const events = createEventStream(config.maxLiveStreams)
   // An HA replica shares its events with the others through the database they share.
   const replicaName = process.env.DRAW64_REPLICA
   const publisher = replicaName ? replicateEvents(db, replicaName, events, beforeStatement) : events

@@ -44,6 +44,7 @@ function tokenBucket(limiter: RateLimiter, budget: Budget, route: string, handle
       if (!decision.allowed) {
         refuse(route, budget, `too many ${budget} from client ${client.id}: ${describeRate(limiter.limit)}; retry in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds)
       }
+      return handler({ ...context, charge: (tokens) => limiter.charge(client.id, tokens) })
     }
     return handler(context)
   }

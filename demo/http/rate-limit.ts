@@ -15,6 +15,11 @@ export type Decision = { allowed: true } | { allowed: false; retryAfterSeconds: 
 export interface RateLimiter {
   readonly limit: RateLimit
   take(client: string): Decision
+  /**
+   * Spends `tokens` more after the fact, for a request whose cost is known once answered (a
+   * large page): the bucket may go below zero, and the client waits until it refills.
+   */
+  charge(client: string, tokens: number): void
 }
 
 interface Bucket {
@@ -40,5 +45,10 @@ export function createRateLimiter(limit: RateLimit, { maxClients = 10_000, now =
     return { allowed: true }
   }
 
-  return { limit, take }
+  function charge(client: string, tokens: number): void {
+    const bucket = buckets.get(client)
+    if (bucket && tokens > 0) bucket.tokens -= tokens
+  }
+
+  return { limit, take, charge }
 }

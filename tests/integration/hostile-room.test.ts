@@ -221,13 +221,21 @@ describe('heavy reads cost budget', () => {
     for (const [address, path] of [
       ['198.51.100.50', `/api/images/${id}.png`],
       ['198.51.100.51', `/api/images/${id}/pixels`],
-      ['198.51.100.52', '/api/telemetry/spans?limit=5000'],
-      ['198.51.100.53', '/api/telemetry/logs'],
+      ['198.51.100.52', `/api/telemetry/spans?after=${(await json(await fetch(`${base}/api/telemetry/spans?limit=1`))).cursor}`],
+      ['198.51.100.53', `/api/telemetry/logs?after=${(await json(await fetch(`${base}/api/telemetry/logs?limit=1`))).cursor}`],
     ] as const) {
       for (let n = 0; n < READ_BURST; n++) expect((await as(address, path)).status).toBe(200)
       await expectRefused(await as(address, path), /too many reads from client a-[\w-]{8}/)
     }
     for (let n = 0; n < 3 * READ_BURST; n++) expect((await as(undefined, `/api/images/${id}.png`)).status).toBe(200)
     expect(await rejections('reads')).toBeGreaterThanOrEqual(4)
+  })
+
+  it('charges a large telemetry page by its size: after a full page, the attendee waits', async () => {
+    const full = await as('198.51.100.54', '/api/telemetry/spans?limit=5000')
+    expect(full.status).toBe(200)
+    expect((await full.text()).length).toBeGreaterThan(64 * 1024 * READ_BURST)
+    await expectRefused(await as('198.51.100.54', '/api/telemetry/spans?limit=1'), /too many reads/)
+    expect((await fetch(`${base}/api/telemetry/spans?limit=5000`)).status).toBe(200)
   })
 })

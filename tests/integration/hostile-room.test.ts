@@ -82,6 +82,7 @@ describe('live-event streams: the big screen never goes deaf', () => {
       for (let n = 0; n < MAX_LIVE_STREAMS - 4; n++) open.push(await connectEvents(`${base}/api/events`, attendee('198.51.100.2')))
       const full = await as('198.51.100.3', '/api/events')
       expect(full.status).toBe(503)
+      expect(full.headers.get('retry-after')).toBe('5')
       await full.body?.cancel()
 
       // …and the speaker's board still gets its live updates.
@@ -90,6 +91,7 @@ describe('live-event streams: the big screen never goes deaf', () => {
       await as(undefined, '/api/images/stage', { method: 'POST' })
       expect((await speaker.next('image_created', (data) => data.image.id === 'stage')).data.image.id).toBe('stage')
       expect(await rejections('streams')).toBeGreaterThanOrEqual(1)
+      expect(await rejections('room')).toBeGreaterThanOrEqual(1)
     } finally {
       for (const client of open) client.close()
     }

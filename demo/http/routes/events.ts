@@ -1,4 +1,5 @@
 // The live event stream every board and picker follows (Server-Sent Events, see event-stream.ts).
+import { rateLimitRejections } from '../../instruments.ts'
 import { clientIdentity } from '../client-address.ts'
 import type { EventStream } from '../event-stream.ts'
 import { HttpError } from '../respond.ts'
@@ -10,7 +11,10 @@ export function eventRoutes(events: EventStream): Route[] {
     {
       ...ROUTES.events,
       handler: ({ request, response }) => {
-        if (!events.connect(response, clientIdentity(request).kind === 'speaker')) throw new HttpError(503, 'too many live clients, try again later')
+        if (!events.connect(response, clientIdentity(request).kind === 'speaker')) {
+          rateLimitRejections.add(1, { 'http.route': ROUTES.events.pattern, 'draw64.budget': 'room' })
+          throw new HttpError(503, 'too many live clients, try again later', { 'retry-after': '5' })
+        }
       },
     },
   ]

@@ -10,8 +10,19 @@ export interface Draw64Config {
   metricsPort: number
   dataDir: string
   synchronous: 'normal' | 'full'
-  /** Draws per second and burst allowed to each client other than this machine. */
-  drawRateLimit: { perSecond: number; burst: number }
+  /** Live-event streams served at once to attendees; the speaker's machine is always served. */
+  maxLiveStreams: number
+  /** What each client other than this machine may spend (demo/http/budgets.ts). */
+  budgets: {
+    /** Changes to images per second, and burst. */
+    writes: { perSecond: number; burst: number }
+    /** PNG, pixel and telemetry-page reads per second, and burst. */
+    reads: { perSecond: number; burst: number }
+    /** Browser-span exports per second, and burst. */
+    exports: { perSecond: number; burst: number }
+    /** Live-event streams held open at once. */
+    streamsPerClient: number
+  }
 }
 
 export const DEFAULT_PORTS = { slides: 3030, api: 8064, metrics: 9464 } as const
@@ -55,9 +66,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Draw64Config {
     metricsPort: port(env.OTEL_EXPORTER_PROMETHEUS_PORT, DEFAULT_PORTS.metrics, 'OTEL_EXPORTER_PROMETHEUS_PORT'),
     dataDir: env.DRAW64_DATA_DIR || 'data',
     synchronous: synchronous(env.DRAW64_SQLITE_SYNCHRONOUS),
-    drawRateLimit: {
-      perSecond: positive(env.DRAW64_RATE_LIMIT_PER_SECOND, 15, 'DRAW64_RATE_LIMIT_PER_SECOND'),
-      burst: positive(env.DRAW64_RATE_LIMIT_BURST, 30, 'DRAW64_RATE_LIMIT_BURST'),
+    maxLiveStreams: positive(env.DRAW64_MAX_LIVE_STREAMS, 500, 'DRAW64_MAX_LIVE_STREAMS'),
+    budgets: {
+      writes: {
+        perSecond: positive(env.DRAW64_RATE_LIMIT_PER_SECOND, 15, 'DRAW64_RATE_LIMIT_PER_SECOND'),
+        burst: positive(env.DRAW64_RATE_LIMIT_BURST, 30, 'DRAW64_RATE_LIMIT_BURST'),
+      },
+      // A deck viewer polls spans and logs at most every 250 ms each while things happen.
+      reads: {
+        perSecond: positive(env.DRAW64_READ_LIMIT_PER_SECOND, 10, 'DRAW64_READ_LIMIT_PER_SECOND'),
+        burst: positive(env.DRAW64_READ_LIMIT_BURST, 40, 'DRAW64_READ_LIMIT_BURST'),
+      },
+      // A page exports a batch every few hundred milliseconds while someone draws.
+      exports: { perSecond: 5, burst: 20 },
+      // A phone with the page open in a few tabs.
+      streamsPerClient: positive(env.DRAW64_STREAMS_PER_CLIENT, 4, 'DRAW64_STREAMS_PER_CLIENT'),
     },
   }
 }

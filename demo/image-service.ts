@@ -1,9 +1,9 @@
 // The use cases of Draw64, between the HTTP edge and the storage: each one a transaction on
 // the store, then an event to the connected clients. The manual spans of the talk live here.
 import { applyCommand, blankPixels, type Command } from './domain/board.js'
-import { ImageConflictError, ImageNotFoundError } from './domain/errors.ts'
+import { ImageConflictError, ImageForbiddenError, ImageNotFoundError } from './domain/errors.ts'
 import type { EventPublisher } from './domain/events.ts'
-import { MAX_IMAGES, type ImageMeta } from './domain/image.ts'
+import { MAX_IMAGES, MAX_IMAGES_PER_ATTENDEE, SLOTS_KEPT_FOR_SPEAKER, type ImageMeta, type Requester } from './domain/image.ts'
 import { randomImageId } from './domain/image-id.ts'
 import { commandsApplied, pixelsDrawn } from './instruments.ts'
 import { logger } from './logger.ts'
@@ -20,6 +20,19 @@ export interface Statistics {
 
 const now = () => new Date().toISOString()
 const ID_ATTEMPTS = 20
+const SPEAKER: Requester = { kind: 'speaker', id: 'speaker' }
+
+/** The board's slots an attendee may still fill: none of the speaker's, at most their share. */
+function checkRoomFor(requester: Requester, store: ImageStore): void {
+  if (store.count() >= MAX_IMAGES) throw new ImageConflictError(`the board is full: at most ${MAX_IMAGES} images`)
+  if (requester.kind === 'speaker') return
+  if (store.count() >= MAX_IMAGES - SLOTS_KEPT_FOR_SPEAKER) {
+    throw new ImageConflictError(`the last ${SLOTS_KEPT_FOR_SPEAKER} image slots are kept for the speaker`)
+  }
+  if (store.countOwnedBy(requester.id) >= MAX_IMAGES_PER_ATTENDEE) {
+    throw new ImageConflictError(`at most ${MAX_IMAGES_PER_ATTENDEE} images per attendee: delete one of yours first`)
+  }
+}
 
 /** `beforeDraw` runs before every draw is applied: where fault flags act (demo/control/faults.ts). */
 export function createImageService(store: ImageStore, events: EventPublisher, beforeDraw: () => Promise<void> = async () => {}) {
@@ -36,12 +49,12 @@ export function createImageService(store: ImageStore, events: EventPublisher, be
   }
   // #endregion broadcast
 
-  function create(requestedId?: string): ImageMeta {
+  function create(requestedId?: string, requester: Requester = SPEAKER): ImageMeta {
     const image = store.transaction(() => {
-      if (store.count() >= MAX_IMAGES) throw new ImageConflictError(`the board is full: at most ${MAX_IMAGES} images`)
       const id = requestedId ?? freshId()
       if (store.get(id)) throw new ImageConflictError(`image "${id}" already exists`)
-      return store.insert(id, blankPixels(), now())
+      checkRoomFor(requester, store)
+      return store.insert(id, blankPixels(), now(), requester.id)
     })
     logger.info({ imageId: image.id }, 'image created')
     broadcast({ type: 'image_created', data: { image } })
@@ -86,8 +99,15 @@ export function createImageService(store: ImageStore, events: EventPublisher, be
     return image
   }
 
-  function remove(id: string): void {
-    if (!store.transaction(() => store.delete(id))) throw new ImageNotFoundError(id)
+  /** An attendee deletes only the images they created; the speaker deletes any. */
+  function remove(id: string, requester: Requester = SPEAKER): void {
+    store.transaction(() => {
+      const owner = mustExist(id, store.ownerOf(id))
+      if (requester.kind === 'attendee' && owner !== requester.id) {
+        throw new ImageForbiddenError(`image "${id}" was created by someone else: only they${owner === 'speaker' ? ' (here, the speaker)' : ''} may delete it`)
+      }
+      store.delete(id)
+    })
     logger.info({ imageId: id }, 'image deleted')
     broadcast({ type: 'image_deleted', data: { id } })
   }

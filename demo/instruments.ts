@@ -23,7 +23,7 @@ export const sseClients = meter.createUpDownCounter('draw64.sse.clients', {
 })
 
 export const rateLimitRejections = meter.createCounter('draw64.rate_limit.rejections', {
-  description: 'Requests refused with 429 because their client exceeded its budget, by route',
+  description: 'Requests refused because their client exceeded a budget (429), or attendees filled the room of live streams (503), by route and budget',
   unit: '{request}',
 })
 // #endregion counters

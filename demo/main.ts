@@ -14,7 +14,7 @@ import { healthRoutes } from './http/routes/health.ts'
 import { imageRoutes } from './http/routes/images.ts'
 import { telemetryRoutes } from './http/routes/telemetry.ts'
 import { webRoutes } from './http/routes/web.ts'
-import { createRateLimiter } from './http/rate-limit.ts'
+import { createBudgets, withBudgets } from './http/budgets.ts'
 import { sendError, sendJson } from './http/respond.ts'
 import { createHttpServer } from './http/server.ts'
 import { createImageService } from './image-service.ts'
@@ -34,7 +34,7 @@ function startServer(): void {
   const beforeStatement = () => faults.beforeStatement()
   const db = openDatabase(config.dataDir, config.synchronous)
   const store = createImageStore(db, beforeStatement)
-  const events = createEventStream()
+  const events = createEventStream(config.maxLiveStreams)
   // An HA replica shares its events with the others through the database they share.
   const replicaName = process.env.DRAW64_REPLICA
   const publisher = replicaName ? replicateEvents(db, replicaName, events, beforeStatement) : events
@@ -46,9 +46,9 @@ function startServer(): void {
   const reachableHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
   const load = createLoadGenerator(() => `http://${reachableHost}:${(server.address() as AddressInfo).port}`)
 
-  const server = createHttpServer([
+  const server = createHttpServer(withBudgets([
     ...webRoutes(),
-    ...imageRoutes(images, createRateLimiter(config.drawRateLimit)),
+    ...imageRoutes(images),
     ...audienceRoutes(() => (server.address() as AddressInfo).port, config.lan),
     ...healthRoutes(({ response }) => {
       try {
@@ -61,7 +61,7 @@ function startServer(): void {
     ...eventRoutes(events),
     ...telemetryRoutes(),
     ...controlRoutes(faults, load),
-  ])
+  ], createBudgets(config.budgets)))
 
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo

@@ -3,8 +3,10 @@
 // spans as the window moves on) are summarized again. A trace's spans may come over several
 // polls, a parent after its children (the browser's span is exported a second or two after the
 // server's, and becomes the root): a trace that gets a span is summarized whole again.
-import { hasValidTimes, newestFirst, summarizeTrace, type TelemetrySpan, type TraceSummary } from './span-tree.ts'
+import { BROWSER_SERVICE_NAME } from '../demo/domain/board.js'
+import { hasValidTimes, nanosToMs, newestFirst, spanEndMs, summarizeTrace, type TelemetrySpan, type TraceSummary } from './span-tree.ts'
 import { follows, type SpanWindow } from './span-window.ts'
+import { withinSaneWindow } from './time-window.ts'
 
 export class TraceIndex {
   private window: SpanWindow | undefined
@@ -12,12 +14,16 @@ export class TraceIndex {
   private readonly summaries = new Map<string, TraceSummary>()
   private readonly changed = new Set<string>()
   private newest: TraceSummary[] = []
+  /** The server's clock as its own spans tell it (their latest end): browsers' spans are judged by it. */
+  private serverClockMs: number | undefined
 
   /**
    * Follows the span feed's window: a window that moved on from the last one seen applies its
    * delta (evicted, added); any other (a recording replaced by live data, polls missed while the
    * slide was off screen) starts over. Spans with a malformed time are left out: they would
-   * stretch their trace back to 1970.
+   * stretch their trace back to 1970. So are browser spans stamped outside the sane window
+   * around the server's clock (lib/time-window.ts): the server refuses them, but a recording or
+   * an older server may still hold one, and a year-9999 span would take every time axis.
    */
   sync(window: SpanWindow): this {
     if (window === this.window) return this
@@ -50,12 +56,22 @@ export class TraceIndex {
 
   private add(spans: readonly TelemetrySpan[]): void {
     for (const span of spans) {
-      if (!hasValidTimes(span)) continue
+      if (span.serviceName !== BROWSER_SERVICE_NAME && hasValidTimes(span)) {
+        this.serverClockMs = Math.max(this.serverClockMs ?? 0, spanEndMs(span))
+      }
+    }
+    for (const span of spans) {
+      if (!hasValidTimes(span) || !this.onTheServerClock(span)) continue
       const trace = this.spansByTrace.get(span.traceId)
       if (trace) trace.push(span)
       else this.spansByTrace.set(span.traceId, [span])
       this.changed.add(span.traceId)
     }
+  }
+
+  private onTheServerClock(span: TelemetrySpan): boolean {
+    if (span.serviceName !== BROWSER_SERVICE_NAME || this.serverClockMs === undefined) return true
+    return withinSaneWindow(nanosToMs(span.startTimeUnixNano), this.serverClockMs) && withinSaneWindow(spanEndMs(span), this.serverClockMs)
   }
 
   private forget(spans: readonly TelemetrySpan[]): void {

@@ -1,6 +1,7 @@
 // Which traces LiveTraces lists and which one its waterfall shows: the speaker's filter, the
 // "Effacer" cut-off and the shared selection (a trace picked here or in LiveLogs).
 import type { TraceSummary } from './span-tree.ts'
+import { SANE_TIME_WINDOW } from './time-window.ts'
 
 export const DEFAULT_TRACE_LIMIT = 8
 
@@ -46,10 +47,17 @@ export function listTraces(traces: readonly TraceSummary[], options: TraceListOp
   return { rows, selected: pinned, pinnedMissing: !pinned }
 }
 
-/** The cut-off that hides every trace known now: the start of the newest one. */
-export function clearCutoff(traces: readonly TraceSummary[], previous?: number): number | undefined {
+/**
+ * The cut-off that hides every trace known now: the start of the newest one. A trace that
+ * claims to start in the future is not a candidate: as the cut-off it would hide every real
+ * trace to come.
+ */
+export function clearCutoff(traces: readonly TraceSummary[], previous?: number, nowMs = Date.now()): number | undefined {
   let newest = previous
-  for (const trace of traces) if (newest === undefined || trace.startMs > newest) newest = trace.startMs
+  for (const trace of traces) {
+    if (trace.startMs > nowMs + SANE_TIME_WINDOW.futureMs) continue
+    if (newest === undefined || trace.startMs > newest) newest = trace.startMs
+  }
   return newest
 }
 

@@ -7,6 +7,14 @@ export class ImageNotFoundError extends Error {
   }
 }
 
+/** An attendee may delete only the images they created. */
+export class ImageForbiddenError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ImageForbiddenError'
+  }
+}
+
 export class ImageConflictError extends Error {
   constructor(message: string) {
     super(message)

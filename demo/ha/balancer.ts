@@ -7,6 +7,7 @@ import http from 'node:http'
 import type { Draw64Config } from '../config.ts'
 import { createLoadGenerator } from '../control/load-generator.ts'
 import { readBody } from '../http/body.ts'
+import { createBudgets, withBudgets } from '../http/budgets.ts'
 import { forwardedFor } from '../http/client-address.ts'
 import { localOnly } from '../http/local-only.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
@@ -36,16 +37,17 @@ function forward(replica: Replica, { request, response }: RequestContext, body: 
   })
 }
 
+/** Round-robin: each request takes its turn as it arrives, so a concurrent burst is spread too. */
 function proxy(set: ReplicaSet): Handler {
-  let next = 0
+  let turn = 0
   return async (context) => {
     const body = await readBody(context.request)
     const candidates = set.replicas.filter((replica) => replica.healthy)
+    const first = turn++
     for (let attempt = 0; attempt < candidates.length; attempt++) {
-      const replica = candidates[(next + attempt) % candidates.length]
+      const replica = candidates[(first + attempt) % candidates.length]
       try {
         await forward(replica, context, body)
-        next = (next + attempt + 1) % Math.max(1, candidates.length)
         return
       } catch (error) {
         if (context.response.headersSent) throw error
@@ -93,7 +95,8 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   const load = createLoadGenerator(ownUrl)
   const forwardToReplica = proxy(set)
 
-  const server = createHttpServer([
+  // The budgets are spent here, in front of every replica: one budget per client, whatever the number of replicas.
+  const server = createHttpServer(withBudgets([
     ...healthRoutes(({ response }) => {
       const healthy = set.replicas.filter((replica) => replica.healthy).map((replica) => replica.name)
       if (healthy.length === 0) throw new HttpError(503, 'no replica is healthy')
@@ -108,7 +111,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     ...loadRoutes(load),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
     ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: forwardToReplica })),
-  ])
+  ], createBudgets(config.budgets)))
 
   // Replicas must be up before the balancer answers its first request.
   const deadline = Date.now() + 30_000

@@ -1,10 +1,10 @@
-// Server-Sent Events to every connected client. Bounded twice: a cap on clients, and a client
-// too slow to drain what it was sent is dropped instead of buffering without end.
+// Server-Sent Events to every connected client. Bounded three times: a cap on attendees' streams
+// (the speaker's machine is always served), a cap per client (budgets.ts), and a client too slow
+// to drain what it was sent is dropped instead of buffering without end.
 import type { ServerResponse } from 'node:http'
 import type { Draw64Event, EventPublisher } from '../domain/events.ts'
 import { sseClients } from '../instruments.ts'
 
-export const MAX_SSE_CLIENTS = 500
 const MAX_PENDING_BYTES = 1024 * 1024
 const HEARTBEAT_MS = 15_000
 
@@ -12,7 +12,8 @@ function frame(event: Draw64Event): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`
 }
 
-export function createEventStream() {
+/** `maxAttendeeStreams`: streams served at once to clients other than the speaker's machine. */
+export function createEventStream(maxAttendeeStreams: number) {
   const clients = new Set<ServerResponse>()
 
   function send(client: ServerResponse, text: string): void {
@@ -38,9 +39,9 @@ export function createEventStream() {
   }, HEARTBEAT_MS)
   heartbeat.unref()
 
-  /** Adopts the response as a live stream; false when the server already has too many. */
-  function connect(response: ServerResponse): boolean {
-    if (clients.size >= MAX_SSE_CLIENTS) return false
+  /** Adopts the response as a live stream; false when attendees already hold too many. */
+  function connect(response: ServerResponse, fromSpeaker = false): boolean {
+    if (!fromSpeaker && clients.size >= maxAttendeeStreams) return false
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',

@@ -1,11 +1,7 @@
-// A token bucket per client address, so one enthusiastic attendee cannot drown the demo. The
-// speaker's own machine (the slides, the load generator) is not limited. The table of buckets
-// is bounded: past maxClients, the least recently seen client is forgotten (a forgotten client
-// starts again with a full bucket, which is the worst it can gain).
-import { rateLimitRejections } from '../instruments.ts'
-import { clientAddress, isLoopback } from './client-address.ts'
-import { HttpError } from './respond.ts'
-import type { Handler } from './router.ts'
+// A token bucket per client, so one enthusiastic attendee cannot drown the demo (budgets.ts says
+// which routes spend from which bucket). The table of buckets is bounded: past maxClients, the
+// least recently seen client is forgotten (a forgotten client starts again with a full bucket,
+// which is the worst it can gain).
 
 export interface RateLimit {
   /** Tokens added back per second. */
@@ -19,6 +15,11 @@ export type Decision = { allowed: true } | { allowed: false; retryAfterSeconds: 
 export interface RateLimiter {
   readonly limit: RateLimit
   take(client: string): Decision
+  /**
+   * Spends `tokens` more after the fact, for a request whose cost is known once answered (a
+   * large page): the bucket may go below zero, and the client waits until it refills.
+   */
+  charge(client: string, tokens: number): void
 }
 
 interface Bucket {
@@ -44,25 +45,10 @@ export function createRateLimiter(limit: RateLimit, { maxClients = 10_000, now =
     return { allowed: true }
   }
 
-  return { limit, take }
-}
-
-/** Answers 429, with Retry-After, to a client past its budget; counts the refusal by route. */
-export function rateLimited(limiter: RateLimiter, route: string, handler: Handler): Handler {
-  return (context) => {
-    const client = clientAddress(context.request)
-    if (!isLoopback(client)) {
-      const decision = limiter.take(client)
-      if (!decision.allowed) {
-        rateLimitRejections.add(1, { 'http.route': route })
-        const { perSecond, burst } = limiter.limit
-        throw new HttpError(
-          429,
-          `too many requests from ${client}: at most ${perSecond} per second (bursts of ${burst}); retry in ${decision.retryAfterSeconds} s`,
-          { 'retry-after': String(decision.retryAfterSeconds) },
-        )
-      }
-    }
-    return handler(context)
+  function charge(client: string, tokens: number): void {
+    const bucket = buckets.get(client)
+    if (bucket && tokens > 0) bucket.tokens -= tokens
   }
+
+  return { limit, take, charge }
 }

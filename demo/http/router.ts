@@ -9,6 +9,8 @@ export interface RequestContext {
   response: ServerResponse
   params: Record<string, string>
   query: URLSearchParams
+  /** Set by a route's budget (budgets.ts): spends more of it once the cost of the answer is known. */
+  charge?: (tokens: number) => void
 }
 
 export type Handler = (context: RequestContext) => void | Promise<void>

@@ -1,10 +1,12 @@
 // The HTTP edge: routes a request, names its span after the route template, and turns every
 // failure into one JSON error. Nothing a client sends can crash the process.
 import http from 'node:http'
-import { context } from '@opentelemetry/api'
+import { context, trace } from '@opentelemetry/api'
 import { getRPCMetadata, RPCType } from '@opentelemetry/core'
-import { ImageConflictError, ImageNotFoundError } from '../domain/errors.ts'
+import { ImageConflictError, ImageForbiddenError, ImageNotFoundError } from '../domain/errors.ts'
 import { logger } from '../logger.ts'
+import { noteTraceOwner, SERVER_OWNER } from '../telemetry/trace-owners.ts'
+import { clientIdentity } from './client-address.ts'
 import { HttpError, sendError } from './respond.ts'
 import { createRouter, type Route } from './router.ts'
 
@@ -12,6 +14,7 @@ function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status
   if (error instanceof ImageNotFoundError) return 404
   if (error instanceof ImageConflictError) return 409
+  if (error instanceof ImageForbiddenError) return 403
   return 500
 }
 
@@ -47,6 +50,15 @@ function closeAfterRefusal(request: http.IncomingMessage): void {
   setTimeout(() => request.socket.destroy(), LINGER_MS).unref()
 }
 
+/** Who started the trace of this request's span: its traceparent's sender, or this server. */
+function noteOwner(request: http.IncomingMessage): void {
+  const span = trace.getActiveSpan()
+  if (!span) return
+  const { traceId } = span.spanContext()
+  const continued = String(request.headers.traceparent ?? '').split('-')[1] === traceId
+  noteTraceOwner(traceId, continued ? clientIdentity(request).id : SERVER_OWNER)
+}
+
 export function createHttpServer(routes: Route[]): http.Server {
   const match = createRouter(routes)
 
@@ -62,6 +74,7 @@ export function createHttpServer(routes: Route[]): http.Server {
     // Read by the HTTP instrumentation for http.route on the span and on the duration metric.
     const rpcMetadata = getRPCMetadata(context.active())
     if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = found.route.pattern
+    noteOwner(request)
     await found.route.handler({ request, response, params: decodeParams(found.params), query: new URLSearchParams(search) })
   }
 

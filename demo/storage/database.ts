@@ -13,7 +13,8 @@ const SCHEMA = `
     pixels BLOB NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    update_count INTEGER NOT NULL DEFAULT 0
+    update_count INTEGER NOT NULL DEFAULT 0,
+    owner TEXT NOT NULL DEFAULT 'speaker'
   ) STRICT;
   CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
@@ -31,5 +32,20 @@ export function openDatabase(dataDir: string, synchronous: Synchronous = 'normal
   // Replicas share the file: wait for a writer instead of failing with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
+  addOwnerColumn(db)
   return db
+}
+
+/**
+ * A file from before image ownership gets the column, every existing image the speaker's.
+ * Replicas open the file at once: the loser of the race finds the column there.
+ */
+function addOwnerColumn(db: Database.Database): void {
+  const columns = db.pragma('table_info(images)') as { name: string }[]
+  if (columns.some((column) => column.name === 'owner')) return
+  try {
+    db.exec(`ALTER TABLE images ADD COLUMN owner TEXT NOT NULL DEFAULT 'speaker'`)
+  } catch (error) {
+    if (!/duplicate column/.test((error as Error).message)) throw error
+  }
 }

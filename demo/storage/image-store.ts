@@ -31,8 +31,10 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   )
   const countImages = statement<{ count: number }>('SELECT COUNT(*) AS count FROM images')
   const insertImage = statement(
-    'INSERT INTO images (id, pixels, created_at, updated_at, update_count) VALUES (?, ?, ?, ?, 0)',
+    'INSERT INTO images (id, pixels, created_at, updated_at, update_count, owner) VALUES (?, ?, ?, ?, 0, ?)',
   )
+  const selectOwner = statement<{ owner: string }>('SELECT owner FROM images WHERE id = ?')
+  const countOwned = statement<{ count: number }>('SELECT COUNT(*) AS count FROM images WHERE owner = ?')
   const updatePixels = statement(
     'UPDATE images SET pixels = ?, updated_at = ?, update_count = update_count + 1 WHERE id = ?',
   )
@@ -60,9 +62,12 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
       return row && { image: toMeta(row), pixels: row.pixels }
     },
     count: (): number => countImages.get()!.count,
+    ownerOf: (id: string): string | undefined => selectOwner.get(id)?.owner,
+    countOwnedBy: (owner: string): number => countOwned.get(owner)!.count,
     countUntraced: (): number => (countForMetrics.get() as { count: number }).count,
-    insert(id: string, pixels: Uint8Array, now: string): ImageMeta {
-      insertImage.run(id, pixels, now, now)
+    /** `owner`: 'speaker', or the anonymous id of the attendee who created it. */
+    insert(id: string, pixels: Uint8Array, now: string, owner: string): ImageMeta {
+      insertImage.run(id, pixels, now, now, owner)
       incrementCounter.run('images_created')
       return { id, createdAt: now, updatedAt: now, updateCount: 0 }
     },

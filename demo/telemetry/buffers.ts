@@ -6,30 +6,45 @@ import { randomUUID } from 'node:crypto'
 import type { Context } from '@opentelemetry/api'
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs'
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace'
-import { RecentBuffer } from './recent-buffer.ts'
+import { SharedRecentBuffer } from './recent-buffer.ts'
+import { redactForAudience } from './redact.ts'
 import { serializeLogRecord, serializeSpan, type TelemetryLogJson, type TelemetrySpanJson } from './serialize.ts'
 
 export const SPAN_BUFFER_CAPACITY = 5000
 export const LOG_BUFFER_CAPACITY = 2000
+/** Browser spans are guests: each kind of browser has its own share, which never evicts the server's. */
+export const BROWSER_SPAN_SHARE = 1000
+
+/** Who reads a page: this machine sees everything, anyone else sees no client's address (redact.ts). */
+export type Audience = 'local' | 'public'
+
+type SpanShare = 'server' | 'speakerBrowser' | 'attendeeBrowser'
 
 /** Changes at every start, so a cursor from a previous run of the server is recognised as stale. */
 const bootId = randomUUID().slice(0, 8)
 
-/** One buffered span or log record: its JSON shape, then its JSON text (the object is let go). */
-class Entry {
-  private value: unknown
-  private text: string | undefined
+type Item = TelemetrySpanJson | TelemetryLogJson
 
-  constructor(value: unknown) {
+/**
+ * One buffered span or log record: its JSON shape, then its JSON texts, for this machine and for
+ * the others (the same string when it names no client), and the object is let go.
+ */
+class Entry {
+  private value: Item | undefined
+  private texts: Record<Audience, string> | undefined
+
+  constructor(value: Item) {
     this.value = value
   }
 
-  json(): string {
-    if (this.text === undefined) {
-      this.text = JSON.stringify(this.value)
+  json(audience: Audience = 'local'): string {
+    if (this.texts === undefined) {
+      const local = JSON.stringify(this.value)
+      const redacted = redactForAudience(this.value!)
+      this.texts = { local, public: redacted === this.value ? local : JSON.stringify(redacted) }
       this.value = undefined
     }
-    return this.text
+    return this.texts[audience]
   }
 }
 
@@ -46,22 +61,22 @@ const MAX_WAITERS = 16
  * serialized in the background, just after the request that made them, so that a poll only
  * joins texts; with nobody watching, nothing is serialized until someone asks.
  */
-class JsonBuffer {
-  private readonly entries: RecentBuffer<Entry>
+class JsonBuffer<Share extends string> {
+  private readonly entries: SharedRecentBuffer<Entry, Share>
   private readonly unserialized: Entry[] = []
   private lastPollMs = Number.NEGATIVE_INFINITY
   private readonly waiters = new Set<() => void>()
   private wakeTimer: NodeJS.Timeout | undefined
 
   constructor(
-    capacity: number,
+    shares: Record<Share, number>,
     private readonly key: string,
   ) {
-    this.entries = new RecentBuffer(capacity)
+    this.entries = new SharedRecentBuffer(shares)
   }
 
-  push(entry: Entry): void {
-    this.entries.push(entry)
+  push(share: Share, entry: Entry): void {
+    this.entries.push(share, entry)
     if (this.waiters.size > 0) this.wakeTimer ??= setTimeout(() => this.wake(), COALESCE_MS)
     if (performance.now() - this.lastPollMs > WATCHING_MS) return
     if (this.unserialized.push(entry) === 1) setImmediate(() => this.serializeWaiting())
@@ -96,10 +111,10 @@ class JsonBuffer {
   }
 
   /** The JSON text of `{"cursor": …, "<key>": [the items after the cursor]}`. */
-  page(cursor: string | null, limit: number): string {
+  page(cursor: string | null, limit: number, audience: Audience): string {
     this.lastPollMs = performance.now()
     const page = this.entries.after(parseCursor(cursor), limit)
-    return `{"cursor":"${formatCursor(page.last)}","${this.key}":[${page.items.map((entry) => entry.json()).join(',')}]}`
+    return `{"cursor":"${formatCursor(page.last)}","${this.key}":[${page.items.map((entry) => entry.json(audience)).join(',')}]}`
   }
 
   private serializeWaiting(): void {
@@ -119,17 +134,25 @@ class JsonBuffer {
 const nowUnixMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
 const durationMicros = ([seconds, nanos]: [number, number]) => seconds * 1_000_000 + Math.round(nanos / 1000)
 
-const spanBuffer = new JsonBuffer(SPAN_BUFFER_CAPACITY, 'spans')
-const logBuffer = new JsonBuffer(LOG_BUFFER_CAPACITY, 'logs')
+const spanBuffer = new JsonBuffer<SpanShare>(
+  { server: SPAN_BUFFER_CAPACITY, speakerBrowser: BROWSER_SPAN_SHARE, attendeeBrowser: BROWSER_SPAN_SHARE },
+  'spans',
+)
+const logBuffer = new JsonBuffer<'server'>({ server: LOG_BUFFER_CAPACITY }, 'logs')
 
-/** Spans of other processes (replicas, browsers), received as JSON over OTLP. */
+/** Spans of the other server processes (HA replicas), received as JSON over OTLP. */
 export function addSpans(spans: TelemetrySpanJson[]): void {
-  for (const json of spans) spanBuffer.push(new Entry(json))
+  for (const json of spans) spanBuffer.push('server', new Entry(json))
+}
+
+/** Spans of browsers (real user monitoring), in the share of the speaker's or the attendees'. */
+export function addBrowserSpans(spans: TelemetrySpanJson[], from: 'speaker' | 'attendee'): void {
+  for (const json of spans) spanBuffer.push(from === 'speaker' ? 'speakerBrowser' : 'attendeeBrowser', new Entry(json))
 }
 
 /** Log records of other processes, received as JSON over OTLP. */
 export function addLogs(logs: TelemetryLogJson[]): void {
-  for (const json of logs) logBuffer.push(new Entry(json))
+  for (const json of logs) logBuffer.push('server', new Entry(json))
 }
 
 export class BufferSpanProcessor implements SpanProcessor {
@@ -137,7 +160,7 @@ export class BufferSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const startUnixMicros = nowUnixMicros() - durationMicros(span.duration)
     // Copied out now, so the span itself (scope, resource, links, context) is let go young.
-    spanBuffer.push(new Entry(serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
+    spanBuffer.push('server', new Entry(serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()
@@ -149,7 +172,7 @@ export class BufferSpanProcessor implements SpanProcessor {
 
 export class BufferLogRecordProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord): void {
-    logBuffer.push(new Entry(serializeLogRecord(record)))
+    logBuffer.push('server', new Entry(serializeLogRecord(record)))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()
@@ -172,13 +195,13 @@ function formatCursor(last: number): string {
 }
 
 /** GET /api/telemetry/spans, as JSON text: `{"cursor", "spans": TelemetrySpanJson[]}`. */
-export function spansAfter(cursor: string | null, limit: number): string {
-  return spanBuffer.page(cursor, limit)
+export function spansAfter(cursor: string | null, limit: number, audience: Audience = 'local'): string {
+  return spanBuffer.page(cursor, limit, audience)
 }
 
 /** GET /api/telemetry/logs, as JSON text: `{"cursor", "logs": TelemetryLogJson[]}`. */
-export function logsAfter(cursor: string | null, limit: number): string {
-  return logBuffer.page(cursor, limit)
+export function logsAfter(cursor: string | null, limit: number, audience: Audience = 'local'): string {
+  return logBuffer.page(cursor, limit, audience)
 }
 
 /** Resolves when a span newer than the cursor has ended, or after `maxWaitMs` (`?wait=`). */

@@ -109,6 +109,49 @@ describe.runIf(browserAvailable)('live slides', { timeout: 60_000 }, () => {
     await shoot('logs')
   })
 
+  it('keeps "Effacer" and the waterfall sane after an attendee’s hostile export', async () => {
+    await openSlide(page, `${dev.slidesUrl}/live-traces`)
+    const traces = page.locator('[data-live-component="LiveTraces"]:visible')
+    await expect.poll(() => traces.getAttribute('data-state'), { timeout: 10_000 }).toBe('live')
+
+    // The attendee, as the slides' proxy forwards them; a server trace of the speaker to graft onto.
+    const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join('')
+    const speakerTrace = `00-${hex(16)}-${hex(8)}-01`
+    await fetch(`${draw64.baseUrl}/api/images/talk`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', traceparent: speakerTrace },
+      body: JSON.stringify({ command: { command_type: 'draw', values: [[1, 60, 1, 1, 1]] } }),
+    })
+    const hostile = (traceId: string, name: string, startMs: number) => {
+      const start = BigInt(startMs) * 1_000_000n
+      return { traceId, spanId: hex(8), name, kind: 1, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1_000_000n) }
+    }
+    const exportAsAttendee = (spans: object[]) =>
+      fetch(`${draw64.baseUrl}/rum/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.99' },
+        body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans }] }] }),
+      })
+    expect((await exportAsAttendee([hostile(hex(16), 'stroke', Date.UTC(9999, 0, 1))])).status).toBe(400)
+    expect((await exportAsAttendee([hostile(speakerTrace.split('-')[1]!, 'stroke', 0)])).status).toBe(400)
+    expect((await exportAsAttendee([hostile(hex(16), 'EVE WAS HERE', Date.now())])).status).toBe(200)
+
+    await traces.locator('[data-action="clear"]').click()
+    // A stroke drawn after "Effacer" is listed: nothing future-dated hides it.
+    await putCommand(draw64.baseUrl, 'talk', { command_type: 'draw', values: [[2, 60, 2, 2, 2]] })
+    const row = traces.locator('[data-trace-id]', { hasText: 'PUT /api/images/:id' }).first()
+    await row.waitFor({ timeout: 10_000 })
+    await row.click()
+    await expect.poll(() => traces.locator('[data-span-id]').count(), { timeout: 5000 }).toBeGreaterThanOrEqual(3)
+    const text = (await traces.textContent()) ?? ''
+    expect(text).not.toContain('EVE WAS HERE')
+    // Every duration on screen, the waterfall's axis included, is milliseconds, not years.
+    const durations = [...text.matchAll(/(\d+(?:\.\d+)?) ms/g)].map((match) => Number(match[1]))
+    expect(durations.length).toBeGreaterThan(0)
+    expect(Math.max(...durations)).toBeLessThan(60_000)
+    await shoot('traces-after-hostile-export')
+  })
+
   it('shows "reconnecting" while the demo is down, and live data within 3 s of its return', async () => {
     await openSlide(page, `${dev.slidesUrl}/live-traces`)
     // Slidev keeps every slide in the page: the one on screen is the visible one.

@@ -34,7 +34,9 @@ describe('per-client rate limit', () => {
     const refused = await drawAs('203.0.113.7', BURST)
     expect(refused.status).toBe(429)
     expect(refused.headers.get('retry-after')).toBe('1')
-    expect((await json(refused)).error).toMatch(/too many requests from 203\.0\.113\.7: at most 1 per second/)
+    // Named by its anonymous id: the message is logged, and the logs are shown to the room.
+    expect((await json(refused)).error).toMatch(/too many writes from client a-[\w-]{8}: at most 1 per second/)
+    expect((await json(await drawAs('203.0.113.7', BURST))).error).not.toContain('203.0.113.7')
 
     const pixels = await pixelsOf(base, 'crowd')
     expect([...Array(BURST).keys()].every((x) => isRed(pixels, x))).toBe(true)

@@ -10,9 +10,10 @@ export interface SseClient {
   close: () => void
 }
 
-export async function connectEvents(url: string): Promise<SseClient> {
+/** `headers`: for instance an X-Forwarded-For, to connect as an attendee through a local proxy. */
+export async function connectEvents(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
   const controller = new AbortController()
-  const response = await fetch(url, { signal: controller.signal })
+  const response = await fetch(url, { signal: controller.signal, headers })
   if (!response.ok || !response.body) throw new Error(`events: ${response.status}`)
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
   const received: SseEvent[] = []

@@ -11,6 +11,15 @@ const allowedCount = (take: () => { allowed: boolean }, tries: number) =>
   Array.from({ length: tries }, take).filter((decision) => decision.allowed).length
 
 describe('createRateLimiter', () => {
+  it('charges a cost known after the answer: the client waits until the bucket refills past it', () => {
+    const { limiter, advance } = limiterAt(1, 4)
+    expect(limiter.take('a').allowed).toBe(true)
+    limiter.charge('a', 10)
+    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 8 })
+    advance(8000)
+    expect(limiter.take('a').allowed).toBe(true)
+  })
+
   it('allows a burst, then one request per 1/perSecond, and says how long to wait', () => {
     const { limiter, advance } = limiterAt(2, 4)
     expect(allowedCount(() => limiter.take('a'), 10)).toBe(4)

@@ -96,6 +96,14 @@ describe('TraceIndex', () => {
     expect(new TraceIndex().sync(windowOf([broken, ...serverSpans('a', 5)])).traces()).toMatchObject([{ traceId: 'a', spanCount: 2, startMs: T0_MS + 5 }])
   })
 
+  it('leaves out browser spans stamped outside the sane window around the server’s clock', () => {
+    const year9999 = span('b', 'future', 'stroke', 0, 1, { serviceName: 'draw64-web', startTimeUnixNano: '253402300799000000000', endTimeUnixNano: '253402300799000000001' })
+    const graftedIn1970 = span('a', 'old', 'stroke', 0, 1, { serviceName: 'draw64-web', startTimeUnixNano: '1000', endTimeUnixNano: '2000' })
+    const traces = new TraceIndex().sync(windowOf([...serverSpans('a', 5), graftedIn1970, year9999, browserSpan('a', 5)])).traces()
+    expect(traces).toMatchObject([{ traceId: 'a', spanCount: 3, startMs: T0_MS + 4 }])
+    expect(traces[0]!.durationMs).toBeLessThan(20)
+  })
+
   it('agrees with groupTraces after any sequence of polls, whatever the arrival order of a trace spans', () => {
     // A poll: spans of a few traces, any span of them possibly a parent arriving after its child.
     const spanArb = fc.record({

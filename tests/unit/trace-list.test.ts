@@ -80,4 +80,10 @@ describe('clearCutoff', () => {
     expect(clearCutoff([], 1005)).toBe(1005)
     expect(clearCutoff([], undefined)).toBeUndefined()
   })
+
+  it('ignores a trace that claims to start in the future: it would hide every real trace to come', () => {
+    const nowMs = 1_000_000
+    const future = { ...traces[0]!, traceId: 'future', startMs: nowMs + 3_600_000 }
+    expect(clearCutoff([future, ...traces], undefined, nowMs)).toBe(1009)
+  })
 })

@@ -1,4 +1,6 @@
 // The live event stream every board and picker follows (Server-Sent Events, see event-stream.ts).
+import { rateLimitRejections } from '../../instruments.ts'
+import { clientIdentity } from '../client-address.ts'
 import type { EventStream } from '../event-stream.ts'
 import { HttpError } from '../respond.ts'
 import type { Route } from '../router.ts'
@@ -8,8 +10,11 @@ export function eventRoutes(events: EventStream): Route[] {
   return [
     {
       ...ROUTES.events,
-      handler: ({ response }) => {
-        if (!events.connect(response)) throw new HttpError(503, 'too many live clients, try again later')
+      handler: ({ request, response }) => {
+        if (!events.connect(response, clientIdentity(request).kind === 'speaker')) {
+          rateLimitRejections.add(1, { 'http.route': ROUTES.events.pattern, 'draw64.budget': 'room' })
+          throw new HttpError(503, 'too many live clients, try again later', { 'retry-after': '5' })
+        }
       },
     },
   ]

@@ -4,7 +4,7 @@ import { PNG } from 'pngjs'
 import { BOARD_SIZE } from '../../domain/board.js'
 import type { ImageService } from '../../image-service.ts'
 import { readJsonBody } from '../body.ts'
-import { rateLimited, type RateLimiter } from '../rate-limit.ts'
+import { clientIdentity } from '../client-address.ts'
 import { sendBytes, sendJson } from '../respond.ts'
 import type { Route } from '../router.ts'
 import { parseCommandBody, parseImageId } from '../validation.ts'
@@ -17,15 +17,14 @@ function encodePng(rgb: Uint8Array): Buffer {
   return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false })
 }
 
-/** Every change to an image spends from its client's budget (see rate-limit.ts). */
-export function imageRoutes(images: ImageService, limiter: RateLimiter): Route[] {
-  const limited = (route: Route): Route => ({ ...route, handler: rateLimited(limiter, route.pattern, route.handler) })
+/** Changes and heavy reads spend from their client's budgets: see the route table and budgets.ts. */
+export function imageRoutes(images: ImageService): Route[] {
   return [
     { ...ROUTES.listImages, handler: ({ response }) => sendJson(response, 200, { images: images.list() }) },
-    limited({
+    {
       ...ROUTES.createImage,
-      handler: ({ response }) => sendJson(response, 201, { image: images.create() }),
-    }),
+      handler: ({ request, response }) => sendJson(response, 201, { image: images.create(undefined, clientIdentity(request)) }),
+    },
     {
       ...ROUTES.imagePng,
       handler: ({ response, params }) => {
@@ -44,25 +43,25 @@ export function imageRoutes(images: ImageService, limiter: RateLimiter): Route[]
       ...ROUTES.getImage,
       handler: ({ response, params }) => sendJson(response, 200, { image: images.get(parseImageId(params.id)) }),
     },
-    limited({
+    {
       ...ROUTES.createImageNamed,
-      handler: ({ response, params }) => sendJson(response, 201, { image: images.create(parseImageId(params.id)) }),
-    }),
-    limited({
+      handler: ({ request, response, params }) => sendJson(response, 201, { image: images.create(parseImageId(params.id), clientIdentity(request)) }),
+    },
+    {
       ...ROUTES.applyCommand,
       handler: async ({ request, response, params }) => {
         const id = parseImageId(params.id)
         const command = await withSpan('validate command', {}, async () => parseCommandBody(await readJsonBody(request)))
         sendJson(response, 200, { image: await images.apply(id, command) })
       },
-    }),
-    limited({
+    },
+    {
       ...ROUTES.deleteImage,
-      handler: ({ response, params }) => {
-        images.remove(parseImageId(params.id))
+      handler: ({ request, response, params }) => {
+        images.remove(parseImageId(params.id), clientIdentity(request))
         response.writeHead(204).end()
       },
-    }),
+    },
     { ...ROUTES.statistics, handler: ({ response }) => sendJson(response, 200, images.statistics()) },
   ]
 }

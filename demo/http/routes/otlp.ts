@@ -2,28 +2,38 @@
 // spans and logs here, so the balancer's telemetry endpoints serve all three processes.
 import { ZodError } from 'zod'
 import { addLogs, addSpans } from '../../telemetry/buffers.ts'
+import { RefusedSpanError } from '../../telemetry/browser-spans.ts'
 import { logsFromOtlp, spansFromOtlp } from '../../telemetry/otlp-ingest.ts'
 import { readJsonBody } from '../body.ts'
 import { HttpError, sendJson } from '../respond.ts'
 import { localOnly } from '../local-only.ts'
-import type { Handler, Route } from '../router.ts'
+import type { Handler, RequestContext, Route } from '../router.ts'
 import { badRequest } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 const MAX_OTLP_BYTES = 4 * 1024 * 1024
 
-/** Converts an export request whole (a RangeError from `convert` means too much of it) and stores it. */
-export function otlpReceiver<T>(convert: (body: unknown) => T[], store: (items: T[]) => void, maxBytes = MAX_OTLP_BYTES): Handler {
-  return async ({ request, response }) => {
+/**
+ * Converts an export request whole (a RangeError from `convert` means too much of it, a
+ * RefusedSpanError a span no honest sender makes) and stores it.
+ */
+export function otlpReceiver<T>(
+  convert: (body: unknown, context: RequestContext) => T[],
+  store: (items: T[], context: RequestContext) => void,
+  maxBytes = MAX_OTLP_BYTES,
+): Handler {
+  return async (context) => {
+    const { request, response } = context
     let items: T[]
     try {
-      items = convert(await readJsonBody(request, maxBytes))
+      items = convert(await readJsonBody(request, maxBytes), context)
     } catch (error) {
       if (error instanceof ZodError) throw badRequest(error, 'not an OTLP/JSON export request: ')
       if (error instanceof RangeError) throw new HttpError(413, error.message)
+      if (error instanceof RefusedSpanError) throw new HttpError(400, error.message)
       throw error
     }
-    store(items)
+    store(items, context)
     // OTLP's ExportServiceResponse: an empty object means everything was accepted.
     sendJson(response, 200, {})
   }

@@ -13,10 +13,18 @@ export interface RouteDeclaration {
   readonly traced: boolean
   /** 'own': the balancer answers it itself; 'forward': it forwards it to a replica. */
   readonly balancer: 'own' | 'forward'
+  /** What an attendee's request spends from their per-client budgets (demo/http/budgets.ts). */
+  readonly budget?: Budget
 }
 
-const route = (method: string, pattern: string, traced: boolean, balancer: RouteDeclaration['balancer']): RouteDeclaration => ({
-  method, pattern, traced, balancer,
+/**
+ * writes: changes to images; reads: the heavy reads (PNG, pixels, telemetry pages); exports:
+ * browser spans; streams: live-event connections held open at once.
+ */
+export type Budget = 'writes' | 'reads' | 'exports' | 'streams'
+
+const route = (method: string, pattern: string, traced: boolean, balancer: RouteDeclaration['balancer'], budget?: Budget): RouteDeclaration => ({
+  method, pattern, traced, balancer, ...(budget ? { budget } : {}),
 })
 
 // In matching order: `/api/images/:id.png` before `/api/images/:id`, which would match it too.
@@ -25,24 +33,24 @@ export const ROUTES = {
   webFile: route('GET', '/web/:file', true, 'forward'),
 
   listImages: route('GET', '/api/images', true, 'forward'),
-  createImage: route('POST', '/api/images', true, 'forward'),
-  imagePng: route('GET', '/api/images/:id.png', true, 'forward'),
-  imagePixels: route('GET', '/api/images/:id/pixels', true, 'forward'),
+  createImage: route('POST', '/api/images', true, 'forward', 'writes'),
+  imagePng: route('GET', '/api/images/:id.png', true, 'forward', 'reads'),
+  imagePixels: route('GET', '/api/images/:id/pixels', true, 'forward', 'reads'),
   getImage: route('GET', '/api/images/:id', true, 'forward'),
-  createImageNamed: route('POST', '/api/images/:id', true, 'forward'),
-  applyCommand: route('PUT', '/api/images/:id', true, 'forward'),
-  deleteImage: route('DELETE', '/api/images/:id', true, 'forward'),
+  createImageNamed: route('POST', '/api/images/:id', true, 'forward', 'writes'),
+  applyCommand: route('PUT', '/api/images/:id', true, 'forward', 'writes'),
+  deleteImage: route('DELETE', '/api/images/:id', true, 'forward', 'writes'),
   statistics: route('GET', '/api/statistics', true, 'forward'),
   // An event stream would be one span as long as the connection.
-  events: route('GET', '/api/events', false, 'forward'),
+  events: route('GET', '/api/events', false, 'forward', 'streams'),
 
   healthz: route('GET', '/healthz', false, 'own'),
   readyz: route('GET', '/readyz', false, 'own'),
-  telemetrySpans: route('GET', '/api/telemetry/spans', false, 'own'),
-  telemetryLogs: route('GET', '/api/telemetry/logs', false, 'own'),
+  telemetrySpans: route('GET', '/api/telemetry/spans', false, 'own', 'reads'),
+  telemetryLogs: route('GET', '/api/telemetry/logs', false, 'own', 'reads'),
 
   join: route('GET', '/api/join', true, 'own'),
-  browserTraces: route('POST', BROWSER_TRACES_PATH, false, 'own'),
+  browserTraces: route('POST', BROWSER_TRACES_PATH, false, 'own', 'exports'),
   otlpTraces: route('POST', '/otlp/v1/traces', false, 'own'),
   otlpLogs: route('POST', '/otlp/v1/logs', false, 'own'),
 

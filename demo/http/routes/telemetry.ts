@@ -1,8 +1,10 @@
 // The slides' incremental feeds of the span and log buffers (docs/contract.md). Untraced: the
-// view must not watch itself.
-import { logsAfter, logsEmittedAfter, spansAfter, spansEndedAfter } from '../../telemetry/buffers.ts'
+// view must not watch itself. Only this machine sees clients' addresses (telemetry/redact.ts).
+import type { IncomingMessage } from 'node:http'
+import { type Audience, logsAfter, logsEmittedAfter, spansAfter, spansEndedAfter } from '../../telemetry/buffers.ts'
+import { isLocalRequest } from '../client-address.ts'
 import { HttpError, sendJsonText } from '../respond.ts'
-import type { Route } from '../router.ts'
+import type { RequestContext, Route } from '../router.ts'
 import { ROUTES } from './table.ts'
 
 const DEFAULT_PAGE = 1000
@@ -31,22 +33,35 @@ function pageWait(query: URLSearchParams): number {
   return waitMs
 }
 
+// A page costs one read, plus one per 64 KiB past the first: a full page of 5,000 spans (about
+// 2 MiB) costs 33, so nobody can loop on them, while the slides' incremental polls cost one.
+const BYTES_PER_READ = 64 * 1024
+const chargeFor = (context: RequestContext, text: string) => context.charge?.(Math.floor(text.length / BYTES_PER_READ))
+
+const audienceOf = (request: IncomingMessage): Audience => (isLocalRequest(request) ? 'local' : 'public')
+
 export function telemetryRoutes(): Route[] {
   return [
     {
       ...ROUTES.telemetrySpans,
-      handler: async ({ response, query }) => {
+      handler: async (context) => {
+        const { request, response, query } = context
         const [limit, waitMs] = [pageLimit(query), pageWait(query)]
         await spansEndedAfter(query.get('after'), waitMs)
-        sendJsonText(response, 200, spansAfter(query.get('after'), limit))
+        const page = spansAfter(query.get('after'), limit, audienceOf(request))
+        chargeFor(context, page)
+        sendJsonText(response, 200, page)
       },
     },
     {
       ...ROUTES.telemetryLogs,
-      handler: async ({ response, query }) => {
+      handler: async (context) => {
+        const { request, response, query } = context
         const [limit, waitMs] = [pageLimit(query), pageWait(query)]
         await logsEmittedAfter(query.get('after'), waitMs)
-        sendJsonText(response, 200, logsAfter(query.get('after'), limit))
+        const page = logsAfter(query.get('after'), limit, audienceOf(request))
+        chargeFor(context, page)
+        sendJsonText(response, 200, page)
       },
     },
   ]

@@ -1,6 +1,7 @@
 // Who is asking: the one place that reads X-Forwarded-For. Only proxies on this machine (the
 // slides' Vite proxy, the HA balancer) are trusted to forward it; anyone else could write
 // whatever they like in it.
+import { createHmac, randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 
 const IPV4_MAPPED = /^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/
@@ -36,4 +37,21 @@ export function forwardedFor(request: IncomingMessage): string {
   const previous = Array.isArray(header) ? header.join(', ') : header
   const peer = (request.socket.remoteAddress ?? '').replace(IPV4_MAPPED, '')
   return previous ? `${previous}, ${peer}` : peer
+}
+
+/** Who drew, as others may see it: the speaker, or an attendee by a short id that is not their address. */
+export interface ClientIdentity {
+  kind: 'speaker' | 'attendee'
+  id: string
+}
+
+// One key for the talk: set once here, so the HA replicas this process starts inherit it and
+// name an attendee alike. Keyed, so that an id cannot be turned back into an address by hashing
+// the few hundred addresses of a LAN.
+const IDENTITY_KEY = (process.env.DRAW64_CLIENT_ID_KEY ??= randomBytes(16).toString('hex'))
+
+export function clientIdentity(request: IncomingMessage): ClientIdentity {
+  const address = clientAddress(request)
+  if (isLoopback(address)) return { kind: 'speaker', id: 'speaker' }
+  return { kind: 'attendee', id: createHmac('sha256', IDENTITY_KEY).update(address).digest('base64url').slice(0, 8) }
 }

@@ -13,8 +13,19 @@ const SCHEMA = `
     pixels BLOB NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    update_count INTEGER NOT NULL DEFAULT 0
+    update_count INTEGER NOT NULL DEFAULT 0,
+    origins BLOB
   ) STRICT;
+  CREATE TABLE IF NOT EXISTS pixel_origins (
+    image_id TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    time TEXT NOT NULL,
+    command_type TEXT NOT NULL,
+    client TEXT NOT NULL,
+    PRIMARY KEY (image_id, slot)
+  ) STRICT, WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -31,5 +42,15 @@ export function openDatabase(dataDir: string, synchronous: Synchronous = 'normal
   // Replicas share the file: wait for a writer instead of failing with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
+  addOriginsColumn(db)
   return db
+}
+
+/**
+ * A data folder from before pixel provenance: its images get the column, empty (NULL reads as
+ * "no pixel painted since", see demo/domain/provenance.ts).
+ */
+function addOriginsColumn(db: Database.Database): void {
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images')
+  if (!columns.includes('origins')) db.exec('ALTER TABLE images ADD COLUMN origins BLOB')
 }

@@ -28,6 +28,7 @@ export const ROUTES = {
   createImage: route('POST', '/api/images', true, 'forward'),
   imagePng: route('GET', '/api/images/:id.png', true, 'forward'),
   imagePixels: route('GET', '/api/images/:id/pixels', true, 'forward'),
+  pixelProvenance: route('GET', '/api/images/:id/provenance', true, 'forward'),
   getImage: route('GET', '/api/images/:id', true, 'forward'),
   createImageNamed: route('POST', '/api/images/:id', true, 'forward'),
   applyCommand: route('PUT', '/api/images/:id', true, 'forward'),

@@ -32,11 +32,19 @@ async function get(url: string): Promise<Response> {
 }
 
 let recording: Promise<Recording> | undefined
-/** The recorded run shipped under public/, fetched once. */
+/** The recorded run shipped under public/, fetched once; fetched again if that failed (a busy machine times out). */
 export function loadRecording(): Promise<Recording> {
-  recording ??= get(`${import.meta.env.BASE_URL}${RECORDING_PATH}`).then(async (response) => recordingSchema.parse(await response.json()))
+  recording ??= get(`${import.meta.env.BASE_URL}${RECORDING_PATH}`)
+    .then(async (response) => recordingSchema.parse(await response.json()))
+    .catch((error: unknown) => {
+      recording = undefined
+      throw error
+    })
   return recording
 }
+
+// A poller falling back to the recording: if that cannot be read either, its next poll tries again.
+const ignore = () => undefined
 
 function toScrape(timeMs: number, text: string): Scrape {
   return { timeMs, text, families: parsePrometheusText(text) }
@@ -92,7 +100,7 @@ function cursorFeed<Item, Page extends { cursor: string }, Window>(
       items.value = poller.state === 'recorded' ? window.fresh(incoming) : incoming.length ? window.merge(items.value, incoming) : items.value
       cursor = page.cursor
     },
-    onRecorded: () => void loadRecording().then((recorded) => poller.state === 'recorded' && (items.value = window.fresh(fromRecording(recorded)))),
+    onRecorded: () => void loadRecording().then((recorded) => poller.state === 'recorded' && (items.value = window.fresh(fromRecording(recorded))), ignore),
     onState: (next) => (state.value = next),
   })
   return { items, feed: { poller, state, printPolls: 1, intervalMs } satisfies Feed }
@@ -128,7 +136,7 @@ const metricsPoller = createPoller<Scrape>({
   onRecorded: () =>
     void loadRecording().then((recorded) => {
       if (metricsPoller.state === 'recorded') scrapes.value = recorded.scrapes.map((scrape) => toScrape(scrape.timeMs, scrape.text))
-    }),
+    }, ignore),
   onState: (next) => (metricsState.value = next),
 })
 const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, printPolls: 1, intervalMs: METRICS_INTERVAL_MS }

@@ -1,9 +1,11 @@
 // The use cases of Draw64, between the HTTP edge and the storage: each one a transaction on
 // the store, then an event to the connected clients. The manual spans of the talk live here.
+import type { Span } from '@opentelemetry/api'
 import { applyCommand, blankPixels, type Command } from './domain/board.js'
 import { ImageConflictError, ImageForbiddenError, ImageNotFoundError } from './domain/errors.ts'
 import type { EventPublisher } from './domain/events.ts'
 import { MAX_IMAGES, MAX_IMAGES_PER_ATTENDEE, SLOTS_KEPT_FOR_SPEAKER, type ImageMeta, type Requester } from './domain/image.ts'
+import type { Painter, PixelOrigin } from './domain/provenance.ts'
 import { randomImageId } from './domain/image-id.ts'
 import { commandsApplied, pixelsDrawn } from './instruments.ts'
 import { logger } from './logger.ts'
@@ -19,7 +21,14 @@ export interface Statistics {
 }
 
 const now = () => new Date().toISOString()
+
+/** The origin of the pixels a command paints: the trace of its span (the browser's, when it sent traceparent). */
+function paintedBy(span: Span, command: Command, client: string): Painter & { command: Command } {
+  const { traceId, spanId } = span.spanContext()
+  return { traceId, spanId, client, command }
+}
 const ID_ATTEMPTS = 20
+/** The speaker's own machine (see clientIdentity in demo/http/client-address.ts). */
 const SPEAKER: Requester = { kind: 'speaker', id: 'speaker' }
 
 /** The board's slots an attendee may still fill: none of the speaker's, at most their share. */
@@ -70,15 +79,15 @@ export function createImageService(store: ImageStore, events: EventPublisher, be
   }
 
   // #region apply-spans
-  async function apply(id: string, command: Command): Promise<ImageMeta> {
+  async function apply(id: string, command: Command, client: string = SPEAKER.id): Promise<ImageMeta> {
     const attributes = { 'draw64.image.id': id, 'draw64.command.type': command.command_type }
     const image = await withSpan('apply command', attributes, async (span) => {
       // The drawLatency and drawErrors fault flags act here, when switched on.
       await beforeDraw()
       const { updated, painted } = store.transaction(() => {
-        const { image: before, pixels } = mustExist(id, store.load(id))
+        const { image: before, pixels, origins } = mustExist(id, store.load(id))
         const painted = applyCommand(pixels, command)
-        const updated = withSpan('persist image', { 'draw64.image.id': id }, () => store.writePixels(before, pixels, now()))
+        const updated = withSpan('persist image', { 'draw64.image.id': id }, () => store.writePixels(before, pixels, now(), { origins, ...paintedBy(span, command, client) }))
         return { updated, painted }
       })
       // #endregion apply-spans
@@ -126,6 +135,8 @@ export function createImageService(store: ImageStore, events: EventPublisher, be
     list: () => store.list(),
     get: (id: string) => mustExist(id, store.get(id)),
     pixels: (id: string) => mustExist(id, store.load(id)).pixels,
+    /** Who last painted pixel (x, y); null when nobody did since the image was created or cleared. */
+    origin: (id: string, x: number, y: number): PixelOrigin | null => mustExist(id, store.origin(id, x, y)),
     create,
     apply,
     remove,

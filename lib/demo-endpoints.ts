@@ -9,6 +9,8 @@ export const endpoints = {
   logs: `${DRAW64_PROXY_PATH}/api/telemetry/logs`,
   metrics: METRICS_PROXY_PATH,
   images: `${DRAW64_PROXY_PATH}/api/images`,
+  provenance: (imageId: string, x: number, y: number) =>
+    `${DRAW64_PROXY_PATH}/api/images/${encodeURIComponent(imageId)}/provenance?x=${x}&y=${y}`,
   events: `${DRAW64_PROXY_PATH}/api/events`,
   join: `${DRAW64_PROXY_PATH}/api/join`,
 } as const

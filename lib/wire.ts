@@ -7,6 +7,7 @@ import en from 'zod/v4/locales/en.js'
 import { BOARD_SIZE, MAX_DRAW_VALUES, type Command } from '../demo/domain/board.js'
 import type { Draw64Event } from '../demo/domain/events.ts'
 import type { ImageMeta } from '../demo/domain/image.ts'
+import type { PixelOrigin } from '../demo/domain/provenance.ts'
 
 // The messages zod writes itself (bounds, unknown keys) in English, as the chained form does.
 z.config(en())
@@ -63,6 +64,15 @@ const imageMetaSchema = z.object({
   updatedAt: z.string(),
   updateCount: z.number(),
 }) satisfies Schema<ImageMeta>
+
+/** GET /api/images/:id/provenance: who last painted a pixel (demo/domain/provenance.ts). */
+export const pixelOriginSchema = z.object({
+  traceId: z.string(),
+  spanId: z.string(),
+  time: z.string(),
+  commandType: z.enum(['draw', 'clear_canvas']),
+  client: z.string(),
+}) satisfies Schema<PixelOrigin>
 
 export const imageListSchema = z.object({ images: z.array(imageMetaSchema) })
 export const imageAnswerSchema = z.object({ image: imageMetaSchema })

@@ -1,7 +1,7 @@
 // Request bodies and path parameters are parsed into typed values here, once, at the edge;
 // the rest of the code trusts the types. Every message names the field that is wrong.
 import type { core } from 'zod/mini'
-import type { Command } from '../domain/board.js'
+import { BOARD_SIZE, type Command } from '../domain/board.js'
 import { commandBodySchema, type Schema } from '../../lib/wire.ts'
 import { IMAGE_ID_PATTERN } from '../domain/image-id.ts'
 import { HttpError } from './respond.ts'
@@ -36,4 +36,12 @@ export function parseImageId(raw: string): string {
     throw new HttpError(400, 'image id must be 1 to 30 letters, digits or dashes')
   }
   return raw
+}
+
+/** A pixel coordinate from the query string (`?x=12&y=40`): an integer on the board. */
+export function parseCoordinate(query: URLSearchParams, name: 'x' | 'y'): number {
+  const raw = query.get(name)
+  const value = raw !== null && /^\d{1,2}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(value < BOARD_SIZE)) throw new HttpError(400, `${name} must be an integer from 0 to ${BOARD_SIZE - 1}`)
+  return value
 }

@@ -14,8 +14,19 @@ const SCHEMA = `
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     update_count INTEGER NOT NULL DEFAULT 0,
-    owner TEXT NOT NULL DEFAULT 'speaker'
+    owner TEXT NOT NULL DEFAULT 'speaker',
+    origins BLOB
   ) STRICT;
+  CREATE TABLE IF NOT EXISTS pixel_origins (
+    image_id TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    time TEXT NOT NULL,
+    command_type TEXT NOT NULL,
+    client TEXT NOT NULL,
+    PRIMARY KEY (image_id, slot)
+  ) STRICT, WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -32,20 +43,25 @@ export function openDatabase(dataDir: string, synchronous: Synchronous = 'normal
   // Replicas share the file: wait for a writer instead of failing with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
-  addOwnerColumn(db)
+  addMissingColumns(db)
   return db
 }
 
 /**
- * A file from before image ownership gets the column, every existing image the speaker's.
- * Replicas open the file at once: the loser of the race finds the column there.
+ * A file from an earlier version gets the columns it lacks: `owner` (every existing image the
+ * speaker's) and `origins` (empty: NULL reads as "no pixel painted since", see
+ * demo/domain/provenance.ts). Replicas open the file at once: the loser of the race finds the
+ * column there.
  */
-function addOwnerColumn(db: Database.Database): void {
-  const columns = db.pragma('table_info(images)') as { name: string }[]
-  if (columns.some((column) => column.name === 'owner')) return
-  try {
-    db.exec(`ALTER TABLE images ADD COLUMN owner TEXT NOT NULL DEFAULT 'speaker'`)
-  } catch (error) {
-    if (!/duplicate column/.test((error as Error).message)) throw error
+function addMissingColumns(db: Database.Database): void {
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images')
+  const added = { owner: "owner TEXT NOT NULL DEFAULT 'speaker'", origins: 'origins BLOB' }
+  for (const [name, definition] of Object.entries(added)) {
+    if (columns.includes(name)) continue
+    try {
+      db.exec(`ALTER TABLE images ADD COLUMN ${definition}`)
+    } catch (error) {
+      if (!/duplicate column/.test((error as Error).message)) throw error
+    }
   }
 }

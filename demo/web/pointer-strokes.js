@@ -4,6 +4,18 @@ import { BOARD_SIZE } from '../domain/board.js';
 import { linePixels } from './drawing.js';
 
 /**
+ * The board cell under a pointer, whatever the canvas's size on screen.
+ * @param {HTMLCanvasElement} canvas
+ * @param {{ clientX: number, clientY: number }} e
+ * @returns {[number, number]}
+ */
+export function boardCellAt(canvas, e) {
+  const rect = canvas.getBoundingClientRect();
+  const clamp = (/** @type {number} */ v) => Math.min(BOARD_SIZE - 1, Math.max(0, Math.floor(v * BOARD_SIZE)));
+  return [clamp((e.clientX - rect.left) / rect.width), clamp((e.clientY - rect.top) / rect.height)];
+}
+
+/**
  * Calls `onCells` with the cells each stroke crosses, with no gap between
  * successive pointer positions. Several fingers may draw at once.
  * @param {HTMLCanvasElement} canvas
@@ -15,12 +27,8 @@ export function trackStrokes(canvas, onCells, canDraw, onStrokesEnd = () => {}) 
   /** Last cell of each pointer currently drawing. @type {Map<number, [number, number]>} */
   const strokes = new Map();
 
-  /** @param {PointerEvent} e @returns {[number, number]} */
-  function cellAt(e) {
-    const rect = canvas.getBoundingClientRect();
-    const clamp = (/** @type {number} */ v) => Math.min(BOARD_SIZE - 1, Math.max(0, Math.floor(v * BOARD_SIZE)));
-    return [clamp((e.clientX - rect.left) / rect.width), clamp((e.clientY - rect.top) / rect.height)];
-  }
+  /** @param {PointerEvent} e */
+  const cellAt = (e) => boardCellAt(canvas, e);
 
   canvas.addEventListener('pointerdown', (e) => {
     if (!canDraw() || (e.pointerType === 'mouse' && e.button !== 0)) return;

@@ -4,10 +4,10 @@ import { PNG } from 'pngjs'
 import { BOARD_SIZE } from '../../domain/board.js'
 import type { ImageService } from '../../image-service.ts'
 import { readJsonBody } from '../body.ts'
-import { clientIdentity } from '../client-address.ts'
-import { sendBytes, sendJson } from '../respond.ts'
+import { HttpError, sendBytes, sendJson } from '../respond.ts'
 import type { Route } from '../router.ts'
-import { parseCommandBody, parseImageId } from '../validation.ts'
+import { clientIdentity } from '../client-address.ts'
+import { parseCommandBody, parseCoordinate, parseImageId } from '../validation.ts'
 import { withSpan } from '../../with-span.ts'
 import { ROUTES } from './table.ts'
 
@@ -40,6 +40,16 @@ export function imageRoutes(images: ImageService): Route[] {
       },
     },
     {
+      ...ROUTES.pixelProvenance,
+      handler: ({ response, params, query }) => {
+        const id = parseImageId(params.id)
+        const [x, y] = [parseCoordinate(query, 'x'), parseCoordinate(query, 'y')]
+        const origin = images.origin(id, x, y)
+        if (!origin) throw new HttpError(404, `pixel (${x}, ${y}) of "${id}" was not painted since the image was created or cleared`)
+        sendJson(response, 200, origin)
+      },
+    },
+    {
       ...ROUTES.getImage,
       handler: ({ response, params }) => sendJson(response, 200, { image: images.get(parseImageId(params.id)) }),
     },
@@ -52,7 +62,7 @@ export function imageRoutes(images: ImageService): Route[] {
       handler: async ({ request, response, params }) => {
         const id = parseImageId(params.id)
         const command = await withSpan('validate command', {}, async () => parseCommandBody(await readJsonBody(request)))
-        sendJson(response, 200, { image: await images.apply(id, command) })
+        sendJson(response, 200, { image: await images.apply(id, command, clientIdentity(request).id) })
       },
     },
     {

@@ -36,6 +36,7 @@ export const ROUTES = {
   createImage: route('POST', '/api/images', true, 'forward', 'writes'),
   imagePng: route('GET', '/api/images/:id.png', true, 'forward', 'reads'),
   imagePixels: route('GET', '/api/images/:id/pixels', true, 'forward', 'reads'),
+  pixelProvenance: route('GET', '/api/images/:id/provenance', true, 'forward', 'reads'),
   getImage: route('GET', '/api/images/:id', true, 'forward'),
   createImageNamed: route('POST', '/api/images/:id', true, 'forward', 'writes'),
   applyCommand: route('PUT', '/api/images/:id', true, 'forward', 'writes'),

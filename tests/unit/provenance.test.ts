@@ -1,0 +1,55 @@
+import { describe, it, expect } from 'vitest'
+import fc from 'fast-check'
+import { blankOrigins, ORIGIN_SLOTS, originSlot, recordOrigins } from '../../demo/domain/provenance.ts'
+
+const draw = (cells: [number, number][]) => ({ command_type: 'draw' as const, values: cells.map(([x, y]) => [x, y, 0, 0, 0] as const) })
+
+describe('pixel origins', () => {
+  it('points the painted pixels at a fresh slot and leaves the others alone', () => {
+    const origins = blankOrigins()
+    const slot = recordOrigins(origins, draw([[1, 2], [3, 4]]), 0)
+    expect(slot).toBeGreaterThan(0)
+    expect(originSlot(origins, 1, 2)).toBe(slot)
+    expect(originSlot(origins, 3, 4)).toBe(slot)
+    expect(originSlot(origins, 0, 0)).toBe(0)
+  })
+
+  it('forgets every origin on a clear', () => {
+    const origins = blankOrigins()
+    recordOrigins(origins, draw([[1, 2]]), 0)
+    expect(recordOrigins(origins, { command_type: 'clear_canvas' }, 1)).toBe(0)
+    expect(origins.every((slot) => slot === 0)).toBe(true)
+  })
+
+  it('never hands out a slot a pixel still points at, so each pixel keeps its last draw (property)', () => {
+    const cell = fc.tuple(fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 7 }))
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 600 }), (strokes) => {
+        const origins = blankOrigins()
+        const drawOfSlot = new Map<number, number>()
+        const lastDraw = new Map<string, number>()
+        strokes.forEach((cells, n) => {
+          const slot = recordOrigins(origins, draw(cells), n)
+          expect(slot).toBeGreaterThanOrEqual(1)
+          expect(slot).toBeLessThanOrEqual(ORIGIN_SLOTS)
+          drawOfSlot.set(slot, n)
+          for (const [x, y] of cells) lastDraw.set(`${x},${y}`, n)
+        })
+        for (const [key, n] of lastDraw) {
+          const [x, y] = key.split(',').map(Number)
+          expect(drawOfSlot.get(originSlot(origins, x!, y!))).toBe(n)
+        }
+      }),
+      { numRuns: 50 },
+    )
+  })
+
+  it('finds a free slot even when every pixel was painted by a different draw', () => {
+    const origins = blankOrigins()
+    const slots = new Set<number>()
+    for (let n = 0; n < 4096; n++) slots.add(recordOrigins(origins, draw([[n % 64, Math.floor(n / 64)]]), n))
+    expect(slots.size).toBe(4096)
+    const next = recordOrigins(origins, draw([[0, 0]]), 4096)
+    expect(slots.has(next)).toBe(false)
+  })
+})

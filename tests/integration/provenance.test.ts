@@ -71,7 +71,7 @@ describe('GET /api/images/:id/provenance', () => {
     await draw('room', [[2, 2, 0, 0, 0]], { 'x-forwarded-for': '192.168.1.50' })
     await draw('room', [[3, 3, 0, 0, 0]], { 'x-forwarded-for': '192.168.1.51' })
     const clients = await Promise.all([1, 2, 3].map(async (n) => (await json(await provenance('room', n, n))).client))
-    expect(clients[0]).toMatch(/^[\w-]{8}$/)
+    expect(clients[0]).toMatch(/^a-[\w-]{8}$/)
     expect(clients[0]).not.toBe('speaker')
     expect(clients[1]).toBe(clients[0])
     expect(clients[2]).not.toBe(clients[0])

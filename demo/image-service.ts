@@ -21,16 +21,16 @@ export interface Statistics {
 }
 
 const now = () => new Date().toISOString()
+const ID_ATTEMPTS = 20
 
-/** The speaker's own machine, as `client` of a pixel's origin (see demo/http/client-address.ts). */
-export const SPEAKER = 'speaker'
+/** The speaker's own machine, as `client` of a pixel's origin (see clientIdentity in demo/http/client-address.ts). */
+const SPEAKER = 'speaker'
 
 /** The origin of the pixels a command paints: the trace of its span (the browser's, when it sent traceparent). */
 function paintedBy(span: Span, command: Command, client: string): Painter & { command: Command } {
   const { traceId, spanId } = span.spanContext()
   return { traceId, spanId, client, command }
 }
-const ID_ATTEMPTS = 20
 
 /** `beforeDraw` runs before every draw is applied: where fault flags act (demo/control/faults.ts). */
 export function createImageService(store: ImageStore, events: EventPublisher, beforeDraw: () => Promise<void> = async () => {}) {

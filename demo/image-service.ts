@@ -21,13 +21,14 @@ export interface Statistics {
 }
 
 const now = () => new Date().toISOString()
+const ID_ATTEMPTS = 20
 
 /** The origin of the pixels a command paints: the trace of its span (the browser's, when it sent traceparent). */
 function paintedBy(span: Span, command: Command, client: string): Painter & { command: Command } {
   const { traceId, spanId } = span.spanContext()
   return { traceId, spanId, client, command }
 }
-const ID_ATTEMPTS = 20
+
 /** The speaker's own machine (see clientIdentity in demo/http/client-address.ts). */
 const SPEAKER: Requester = { kind: 'speaker', id: 'speaker' }
 

@@ -1,8 +1,10 @@
 // Which command last painted each pixel, kept compactly beside the pixels: a parallel array of
 // 4096 slots (one per pixel, 0 when not painted since the image was created or cleared), each
-// slot naming one of the image's origin records. A draw takes a slot no pixel uses any more, so
-// an image never needs more than 4097 records, however long the talk: the table stays small and
-// a pixel's record is never overwritten while the pixel still points at it. Pure: no I/O.
+// slot naming one of the image's origin records. A draw takes the lowest slot no pixel uses any
+// more, so an image never needs more records than it has strokes still visible (4097 at most),
+// however long the talk, and a pixel's record is never overwritten while the pixel points at
+// it. Reusing the lowest slots keeps the records' rows on the same few database pages: a draw
+// rewrites a row SQLite already holds instead of one further down the table. Pure: no I/O.
 import { BOARD_SIZE, type Command } from './board.js'
 
 /** Slots 1 to ORIGIN_SLOTS: one more than the pixels, so a draw always finds a free one. */
@@ -28,15 +30,14 @@ export function blankOrigins(): Uint16Array {
 
 /**
  * Records that `command` painted: a clear forgets every origin (returns 0); a draw points its
- * pixels at a free slot, searched from `hint` round the ring (so recent records are reused last),
- * and returns that slot. `origins` is changed in place.
+ * pixels at the lowest free slot and returns it. `origins` is changed in place.
  */
-export function recordOrigins(origins: Uint16Array, command: Command, hint: number): number {
+export function recordOrigins(origins: Uint16Array, command: Command): number {
   if (command.command_type === 'clear_canvas') {
     origins.fill(0)
     return 0
   }
-  const slot = freeSlot(origins, hint)
+  const slot = lowestFreeSlot(origins)
   for (const [x, y] of command.values) {
     if (x < 0 || x >= BOARD_SIZE || y < 0 || y >= BOARD_SIZE) continue
     origins[y * BOARD_SIZE + x] = slot
@@ -49,13 +50,22 @@ export function originSlot(origins: Uint16Array, x: number, y: number): number {
   return origins[y * BOARD_SIZE + x] ?? 0
 }
 
-function freeSlot(origins: Uint16Array, hint: number): number {
-  const used = new Uint8Array(ORIGIN_SLOTS + 1)
-  for (const slot of origins) used[slot] = 1
-  const start = (((Math.floor(hint) % ORIGIN_SLOTS) + ORIGIN_SLOTS) % ORIGIN_SLOTS) + 1
-  for (let step = 0; step < ORIGIN_SLOTS; step++) {
-    const slot = ((start - 1 + step) % ORIGIN_SLOTS) + 1
-    if (!used[slot]) return slot
+// One bit per slot, allocated once: a draw only reads the 4096 slots and clears the bits again.
+const used = new Uint32Array(Math.ceil((ORIGIN_SLOTS + 1) / 32))
+
+function lowestFreeSlot(origins: Uint16Array): number {
+  used.fill(0)
+  for (let i = 0; i < origins.length; i++) {
+    const slot = origins[i]!
+    used[slot >>> 5]! |= 1 << (slot & 31)
+  }
+  used[0]! |= 1 // slot 0 means "not painted"
+  for (let word = 0; word < used.length; word++) {
+    const free = ~used[word]!
+    if (free !== 0) {
+      const slot = word * 32 + (31 - Math.clz32(free & -free))
+      if (slot <= ORIGIN_SLOTS) return slot
+    }
   }
   // Unreachable: 4096 pixels use at most 4096 of the 4097 slots.
   throw new Error('no free origin slot')

@@ -30,9 +30,12 @@ interface OriginRow {
 }
 
 // Slots as stored: 16-bit little-endian, the byte order of every platform Node runs on here.
+// The driver's buffer is read in place when aligned (it is its own allocation), else copied.
 function readOrigins(blob: Buffer | null): Uint16Array {
   const origins = blankOrigins()
-  if (blob?.length === origins.byteLength) new Uint8Array(origins.buffer).set(blob)
+  if (blob?.length !== origins.byteLength) return origins
+  if (blob.byteOffset % 2 === 0) return new Uint16Array(blob.buffer, blob.byteOffset, origins.length)
+  new Uint8Array(origins.buffer).set(blob)
   return origins
 }
 
@@ -117,7 +120,7 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
     /** Saves pixels loaded with `load`, and who painted them, and returns the image's new metadata. */
     writePixels(image: ImageMeta, pixels: Uint8Array, now: string, painting: Painting): ImageMeta {
       const { origins, command } = painting
-      const slot = recordOrigins(origins, command, image.updateCount)
+      const slot = recordOrigins(origins, command)
       updatePixels.run(pixels, originBytes(origins), now, image.id)
       if (slot) upsertOrigin.run(image.id, slot, painting.traceId, painting.spanId, now, command.command_type, painting.client)
       else deleteOrigins.run(image.id)

@@ -7,7 +7,7 @@ const draw = (cells: [number, number][]) => ({ command_type: 'draw' as const, va
 describe('pixel origins', () => {
   it('points the painted pixels at a fresh slot and leaves the others alone', () => {
     const origins = blankOrigins()
-    const slot = recordOrigins(origins, draw([[1, 2], [3, 4]]), 0)
+    const slot = recordOrigins(origins, draw([[1, 2], [3, 4]]))
     expect(slot).toBeGreaterThan(0)
     expect(originSlot(origins, 1, 2)).toBe(slot)
     expect(originSlot(origins, 3, 4)).toBe(slot)
@@ -16,8 +16,8 @@ describe('pixel origins', () => {
 
   it('forgets every origin on a clear', () => {
     const origins = blankOrigins()
-    recordOrigins(origins, draw([[1, 2]]), 0)
-    expect(recordOrigins(origins, { command_type: 'clear_canvas' }, 1)).toBe(0)
+    recordOrigins(origins, draw([[1, 2]]))
+    expect(recordOrigins(origins, { command_type: 'clear_canvas' })).toBe(0)
     expect(origins.every((slot) => slot === 0)).toBe(true)
   })
 
@@ -29,7 +29,7 @@ describe('pixel origins', () => {
         const drawOfSlot = new Map<number, number>()
         const lastDraw = new Map<string, number>()
         strokes.forEach((cells, n) => {
-          const slot = recordOrigins(origins, draw(cells), n)
+          const slot = recordOrigins(origins, draw(cells))
           expect(slot).toBeGreaterThanOrEqual(1)
           expect(slot).toBeLessThanOrEqual(ORIGIN_SLOTS)
           drawOfSlot.set(slot, n)
@@ -44,12 +44,21 @@ describe('pixel origins', () => {
     )
   })
 
+  it('reuses the lowest slot no pixel points at any more, so the records stay few', () => {
+    const origins = blankOrigins()
+    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(1)
+    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(2)
+    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(1)
+    expect(recordOrigins(origins, draw([[5, 5]]))).toBe(2)
+    expect(recordOrigins(origins, draw([[6, 6]]))).toBe(3)
+  })
+
   it('finds a free slot even when every pixel was painted by a different draw', () => {
     const origins = blankOrigins()
     const slots = new Set<number>()
-    for (let n = 0; n < 4096; n++) slots.add(recordOrigins(origins, draw([[n % 64, Math.floor(n / 64)]]), n))
+    for (let n = 0; n < 4096; n++) slots.add(recordOrigins(origins, draw([[n % 64, Math.floor(n / 64)]])))
     expect(slots.size).toBe(4096)
-    const next = recordOrigins(origins, draw([[0, 0]]), 4096)
+    const next = recordOrigins(origins, draw([[0, 0]]))
     expect(slots.has(next)).toBe(false)
   })
 })

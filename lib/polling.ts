@@ -12,7 +12,8 @@ export interface PollerOptions<T> {
   onRecorded: () => void
   onState: (state: LinkState) => void
   intervalMs: number
-  /** Ceiling of the back-off, so a returning demo is seen again within this delay. */
+  /** Ceiling of the back-off, so a returning demo is seen again within this delay (a second: a
+   *  failed poll through the local proxy costs next to nothing). */
   maxBackoffMs?: number
   /** How long a demo that was live may stay unreachable before showing the recording. */
   recordedAfterMs?: number
@@ -28,7 +29,7 @@ export interface Poller {
 }
 
 export function createPoller<T>(options: PollerOptions<T>): Poller {
-  const { intervalMs, maxBackoffMs = 2000, recordedAfterMs = 10_000, now = Date.now } = options
+  const { intervalMs, maxBackoffMs = 1000, recordedAfterMs = 10_000, now = Date.now } = options
   let users = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   let inFlight: Promise<void> | undefined

@@ -1,5 +1,5 @@
 // From a signal to its cause in one click, in a real Chromium on `npm run dev`: the latency
-// spike of "Du pic à la cause" selects a slow trace, and a modifier-click on a pixel of the
+// spike of the incident slide ("le pixel de trois secondes") selects a slow trace, and a modifier-click on a pixel of the
 // board selects the trace of the stroke that painted it.
 import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-chromium'

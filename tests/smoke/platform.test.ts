@@ -58,7 +58,7 @@ describe.runIf(browserAvailable)(`the talk on Node ${process.versions.node}`, { 
   it('renders a live slide with the draw in it', async () => {
     const { page, errors } = await watchedPage(browser)
     await openSlide(page, `${dev.slidesUrl}/live-traces`)
-    const traces = page.locator('[data-live-component="LiveTraces"][data-state="live"]')
+    const traces = page.locator('[data-live-component="LiveTraces"][data-state="live"]:visible')
     await traces.waitFor({ timeout: 30_000 })
     await traces.locator('[data-trace-id]', { hasText: 'PUT /api/images/:id' }).first().waitFor({ timeout: 10_000 })
     expect(errors).toEqual([])

@@ -19,6 +19,7 @@ import type { Page } from 'playwright-chromium'
 import { startDev } from '../scripts/dev-process.ts'
 import { launchBrowser } from '../scripts/find-browser.ts'
 import { freePort } from '../demo/free-port.ts'
+import { loadStatusSchema } from '../lib/wire.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
 const RATE = Number(process.env.BENCH_RATE ?? 200)
@@ -142,7 +143,7 @@ try {
     const rates: number[] = []
     for (let second = 0; second < SECONDS; second++) {
       await page.waitForTimeout(1000)
-      const status = (await (await fetch(`${draw64}/api/demo/load`)).json()) as { rateAchieved: number }
+      const status = loadStatusSchema.parse(await (await fetch(`${draw64}/api/demo/load`)).json())
       rates.push(status.rateAchieved)
     }
     const tasks = (await page.evaluate(COLLECT)) as LongTask[]

@@ -8,6 +8,7 @@
 // Goal: RSS growth after warm-up ≤ 30 MB. Exits non-zero only on a crash, not on a missed goal.
 import autocannon from 'autocannon'
 import { startDraw64 } from '../scripts/draw64-process.ts'
+import { logPageSchema, spanPageSchema } from '../lib/wire.ts'
 
 const SHORT = process.argv.includes('--short')
 const WARMUP_S = SHORT ? 15 : 30
@@ -75,8 +76,8 @@ let logCursor = ''
 let polls = 0
 let pollErrors = 0
 async function pollTelemetry(): Promise<void> {
-  const spans = (await (await fetch(`${server.baseUrl}/api/telemetry/spans?after=${encodeURIComponent(spanCursor)}`)).json()) as { cursor: string }
-  const logs = (await (await fetch(`${server.baseUrl}/api/telemetry/logs?after=${encodeURIComponent(logCursor)}`)).json()) as { cursor: string }
+  const spans = spanPageSchema.parse(await (await fetch(`${server.baseUrl}/api/telemetry/spans?after=${encodeURIComponent(spanCursor)}`)).json())
+  const logs = logPageSchema.parse(await (await fetch(`${server.baseUrl}/api/telemetry/logs?after=${encodeURIComponent(logCursor)}`)).json())
   spanCursor = spans.cursor
   logCursor = logs.cursor
   polls += 1

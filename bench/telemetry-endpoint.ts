@@ -7,6 +7,7 @@
 // Goal: incremental poll ≤ 5 ms p95. Exits non-zero only on a crash, not on a missed goal.
 import autocannon from 'autocannon'
 import { startDraw64 } from '../scripts/draw64-process.ts'
+import { logPageSchema, spanPageSchema, type Schema } from '../lib/wire.ts'
 
 // The slides poll every 500 ms; 300 ticks at 300 ms keep the run around 1.5 minutes.
 const POLLS = Number(process.env.BENCH_POLLS ?? 300)
@@ -20,11 +21,6 @@ const body = JSON.stringify({
 })
 const drawOptions = (url: string) => ({ url, method: 'PUT' as const, headers: { 'content-type': 'application/json' }, body })
 
-interface SpanPage {
-  cursor: string
-  spans: unknown[]
-}
-
 const spansProduced = (cursor: string) => Number(cursor.split('.')[1])
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const percentile = (values: number[], p: number) => {
@@ -34,13 +30,14 @@ const percentile = (values: number[], p: number) => {
 const summary = (values: number[]) =>
   `p50 ${percentile(values, 50).toFixed(2)} ms  p95 ${percentile(values, 95).toFixed(2)} ms  max ${Math.max(...values).toFixed(2)} ms`
 
-async function timed<T>(url: string): Promise<{ ms: number; json: T }> {
+/** Times the request and its JSON, then checks the page with the server's own schema (untimed). */
+async function timed<T>(url: string, schema: Schema<T>): Promise<{ ms: number; json: T }> {
   const start = performance.now()
   const response = await fetch(url)
-  const json = (await response.json()) as T
+  const body: unknown = await response.json()
   const ms = performance.now() - start
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(json)}`)
-  return { ms, json }
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(body)}`)
+  return { ms, json: schema.parse(body) }
 }
 
 const server = await startDraw64({ captureOutput: false })
@@ -56,9 +53,9 @@ try {
   while (produced < 6000) {
     const result = await autocannon({ ...drawOptions(imageUrl), connections: 8, amount: 500 })
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`fill: ${result.non2xx} non-2xx, ${result.errors} errors`)
-    produced = spansProduced((await timed<SpanPage>(`${spansUrl}?limit=1`)).json.cursor)
+    produced = spansProduced((await timed(`${spansUrl}?limit=1`, spanPageSchema)).json.cursor)
   }
-  const full = await timed<SpanPage>(`${spansUrl}?limit=5000`)
+  const full = await timed(`${spansUrl}?limit=5000`, spanPageSchema)
   console.log(`buffer filled: ${produced} spans produced, ?limit=5000 returned ${full.json.spans.length} (${full.ms.toFixed(1)} ms)`)
   if (full.json.spans.length !== 5000) throw new Error(`expected 5000 spans back, got ${full.json.spans.length}`)
 
@@ -67,8 +64,8 @@ try {
   const load = autocannon({ ...drawOptions(imageUrl), connections: 2, overallRate: LOAD_RATE, duration: loadSeconds })
   await sleep(1000) // let the load start
 
-  let cursor = (await timed<SpanPage>(spansUrl)).json.cursor
-  let logCursor = (await timed<{ cursor: string }>(logsUrl)).json.cursor
+  let cursor = (await timed(spansUrl, spanPageSchema)).json.cursor
+  let logCursor = (await timed(logsUrl, logPageSchema)).json.cursor
   const incremental: number[] = []
   const logPolls: number[] = []
   const fullPolls: number[] = []
@@ -76,14 +73,14 @@ try {
   const started = performance.now()
   for (let tick = 0; tick < POLLS; tick++) {
     const tickStart = performance.now()
-    const page = await timed<SpanPage>(`${spansUrl}?after=${encodeURIComponent(cursor)}`)
+    const page = await timed(`${spansUrl}?after=${encodeURIComponent(cursor)}`, spanPageSchema)
     incremental.push(page.ms)
     spansSeen += page.json.spans.length
     cursor = page.json.cursor
-    const logs = await timed<{ cursor: string }>(`${logsUrl}?after=${encodeURIComponent(logCursor)}`)
+    const logs = await timed(`${logsUrl}?after=${encodeURIComponent(logCursor)}`, logPageSchema)
     logPolls.push(logs.ms)
     logCursor = logs.json.cursor
-    if (tick % FULL_EVERY === 0) fullPolls.push((await timed<SpanPage>(`${spansUrl}?limit=1000`)).ms)
+    if (tick % FULL_EVERY === 0) fullPolls.push((await timed(`${spansUrl}?limit=1000`, spanPageSchema)).ms)
     await sleep(Math.max(0, INTERVAL_MS - (performance.now() - tickStart)))
   }
   const pollSeconds = (performance.now() - started) / 1000

@@ -3,13 +3,15 @@
 // random images at a steady overall rate, with a few readers of PNGs and pixels. It reports
 // the rate achieved every second to its parent, and stops at the end of its duration.
 import autocannon, { type Request } from 'autocannon'
+import { imageListSchema } from '../../lib/wire.ts'
 
 const [baseUrl, rate, seconds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])]
 
-const { images } = (await (await fetch(`${baseUrl}/api/images`)).json()) as { images: { id: string }[] }
+const listImages = async () => imageListSchema.parse(await (await fetch(`${baseUrl}/api/images`)).json()).images
+const images = await listImages()
 if (images.length === 0) {
   await fetch(`${baseUrl}/api/images`, { method: 'POST' })
-  images.push(...((await (await fetch(`${baseUrl}/api/images`)).json()) as { images: { id: string }[] }).images)
+  images.push(...(await listImages()))
 }
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]
 const byte = () => Math.floor(Math.random() * 256)

@@ -5,7 +5,7 @@ import { type Audience, logsAfter, logsEmittedAfter, spansAfter, spansEndedAfter
 import { isLocalRequest } from '../client-address.ts'
 import { HttpError, sendJsonText } from '../respond.ts'
 import type { RequestContext, Route } from '../router.ts'
-import { ROUTES } from './table.ts'
+import { ROUTES, type RouteDeclaration } from './table.ts'
 
 const DEFAULT_PAGE = 1000
 const MAX_PAGE = 5000
@@ -40,29 +40,25 @@ const chargeFor = (context: RequestContext, text: string) => context.charge?.(Ma
 
 const audienceOf = (request: IncomingMessage): Audience => (isLocalRequest(request) ? 'local' : 'public')
 
+/** A cursor-paged feed: held until something newer than `after` exists (`?wait=`), then one page. */
+function pagedRoute(
+  route: RouteDeclaration,
+  newerThan: (cursor: string | null, waitMs: number) => Promise<void>,
+  pageAfter: (cursor: string | null, limit: number, audience: Audience) => string,
+): Route {
+  return {
+    ...route,
+    handler: async (context) => {
+      const { request, response, query } = context
+      const [limit, waitMs] = [pageLimit(query), pageWait(query)]
+      await newerThan(query.get('after'), waitMs)
+      const page = pageAfter(query.get('after'), limit, audienceOf(request))
+      chargeFor(context, page)
+      sendJsonText(response, 200, page)
+    },
+  }
+}
+
 export function telemetryRoutes(): Route[] {
-  return [
-    {
-      ...ROUTES.telemetrySpans,
-      handler: async (context) => {
-        const { request, response, query } = context
-        const [limit, waitMs] = [pageLimit(query), pageWait(query)]
-        await spansEndedAfter(query.get('after'), waitMs)
-        const page = spansAfter(query.get('after'), limit, audienceOf(request))
-        chargeFor(context, page)
-        sendJsonText(response, 200, page)
-      },
-    },
-    {
-      ...ROUTES.telemetryLogs,
-      handler: async (context) => {
-        const { request, response, query } = context
-        const [limit, waitMs] = [pageLimit(query), pageWait(query)]
-        await logsEmittedAfter(query.get('after'), waitMs)
-        const page = logsAfter(query.get('after'), limit, audienceOf(request))
-        chargeFor(context, page)
-        sendJsonText(response, 200, page)
-      },
-    },
-  ]
+  return [pagedRoute(ROUTES.telemetrySpans, spansEndedAfter, spansAfter), pagedRoute(ROUTES.telemetryLogs, logsEmittedAfter, logsAfter)]
 }

@@ -13,6 +13,10 @@ const SPAN_CAPACITY = 3000
 const LOG_CAPACITY = 500
 const SCRAPE_HISTORY = 120
 const REQUEST_TIMEOUT_MS = 3000
+// Printing shows no "live" to keep up: a slow answer (Vite's one thread is busy compiling the
+// print view, and proxies the demo too) is worth waiting for rather than printing the recording.
+const PRINT_REQUEST_TIMEOUT_MS = 25_000
+let requestTimeoutMs = REQUEST_TIMEOUT_MS
 // A span or log poll after the first is held by the server until something new exists (at most
 // this long): a quiet demo's stroke shows as soon as its spans end, not at the next tick, while
 // the interval still caps how often a busy demo re-renders the slide.
@@ -26,7 +30,7 @@ export interface Scrape {
 }
 
 async function get(url: string): Promise<Response> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: 'no-store' })
+  const response = await fetch(url, { signal: AbortSignal.timeout(requestTimeoutMs), cache: 'no-store' })
   if (!response.ok) throw new Error(`${url}: ${response.status}`)
   return response
 }
@@ -53,23 +57,31 @@ function toScrape(timeMs: number, text: string): Scrape {
 interface Feed {
   poller: Poller
   state: Ref<LinkState>
-  /** Requests made when printing: as many as the most demanding component asked for. */
-  printPolls: number
   intervalMs: number
+  /** Print polls made so far, and how many the components printed so far need in all. */
+  printed: number
+  printTarget: number
   printing?: Promise<void>
 }
 
 /**
  * Polls a few times in a row, once per feed however many components print it, then stops. A
- * component asking for more polls while they run (charts need a few scrapes to draw a line of
- * rates) extends the run.
+ * component asks for its polls from the moment it mounts: Slidev loads printed slides lazily, so
+ * one that mounts after a run has ended starts another (its chart needs scrapes of its own), and
+ * one that mounts during a run extends it.
  */
 function pollForPrint(feed: Feed, polls: number): Promise<void> {
-  feed.printPolls = Math.max(feed.printPolls, polls)
+  requestTimeoutMs = PRINT_REQUEST_TIMEOUT_MS
+  feed.printTarget = Math.max(feed.printTarget, feed.printed + polls)
   feed.printing ??= (async () => {
-    for (let poll = 0; poll < feed.printPolls; poll++) {
-      if (poll > 0) await new Promise((resolve) => setTimeout(resolve, feed.intervalMs))
-      await feed.poller.pollOnce()
+    try {
+      for (let first = true; feed.printed < feed.printTarget; first = false) {
+        if (!first) await new Promise((resolve) => setTimeout(resolve, feed.intervalMs))
+        await feed.poller.pollOnce()
+        feed.printed += 1
+      }
+    } finally {
+      feed.printing = undefined
     }
   })()
   return feed.printing
@@ -103,7 +115,7 @@ function cursorFeed<Item, Page extends { cursor: string }, Window>(
     onRecorded: () => void loadRecording().then((recorded) => poller.state === 'recorded' && (items.value = window.fresh(fromRecording(recorded))), ignore),
     onState: (next) => (state.value = next),
   })
-  return { items, feed: { poller, state, printPolls: 1, intervalMs } satisfies Feed }
+  return { items, feed: { poller, state, intervalMs, printed: 0, printTarget: 0 } satisfies Feed }
 }
 
 // Each poll's window says what it added and evicted, for TraceIndex and the service map.
@@ -139,7 +151,7 @@ const metricsPoller = createPoller<Scrape>({
     }, ignore),
   onState: (next) => (metricsState.value = next),
 })
-const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, printPolls: 1, intervalMs: METRICS_INTERVAL_MS }
+const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, intervalMs: METRICS_INTERVAL_MS, printed: 0, printTarget: 0 }
 
 /** Keeps the feed's poller running while the calling component's slide is on screen. */
 function usePollingWhileVisible(feed: Feed, printPolls = 1): void {

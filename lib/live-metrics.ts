@@ -24,6 +24,12 @@ export const PROMETHEUS_EXCERPT_MATCH = 'draw64_|http_server_request_duration_co
 /** Seconds of history a chart shows on a live slide, and on a printed one (PDF export). */
 export const LIVE_WINDOW_SECONDS = 60
 export const PRINT_WINDOW_SECONDS = 6
+/**
+ * Points a printed chart waits for before the export captures it: a line, not the whole window.
+ * Its scrapes come a second apart plus their round trip, so on a busy machine fewer than one a
+ * second fall in the window, and a chart waiting for a full window would hold the export 30 s.
+ */
+export const PRINT_READY_POINTS = 3
 
 /** A chart's name, as a slide asks for it (`<LiveMetrics :metrics="['latency']" />`). */
 export type MetricKey = keyof typeof METRIC_CHARTS

@@ -77,6 +77,9 @@ export const pixelOriginSchema = z.object({
 export const imageListSchema = z.object({ images: z.array(imageMetaSchema) })
 export const imageAnswerSchema = z.object({ image: imageMetaSchema })
 
+/** GET /api/join: the URL a phone opens to draw (demo/lan.ts). */
+export const joinAnswerSchema = z.object({ lan: z.boolean(), url: z.string() })
+
 /** The data of each Server-Sent Event of /api/events, by event name. */
 const eventDataSchemas = {
   image_created: z.object({ image: imageMetaSchema }),

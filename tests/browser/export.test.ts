@@ -40,6 +40,8 @@ describe.runIf(browserAvailable && popplerAvailable)('npm run export', () => {
     expect(text).toContain('PUT /api/images/:id')
     expect(text).toContain('apply command')
     expect(text).toMatch(/draw applied to talk/)
+    // Every live slide printed this run's telemetry: none fell back to the recording's badge.
+    expect(text).not.toContain('enregistré')
     // The incident slide ("le pixel de trois secondes") prints a trace of the run with the sentence of its critical path.
     const incident = text.split('\f').find((page) => page.includes('pixel de trois secondes') && page.includes('PUT /api/images/:id'))
     expect(incident).toMatch(/\d+\s%\sdu temps\s: \S/)

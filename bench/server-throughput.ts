@@ -2,6 +2,8 @@
 // and of its floor (bench/floor-server.ts: node:http, JSON, the same SQLite read and UPDATE in a
 // transaction, nothing else), measured side by side: rounds alternate between the three servers
 // so that a noisy neighbour hurts all of them alike. Prints req/s and the ratios.
+// BENCH_BASELINE=<another checkout of this project, with its node_modules> adds that checkout's
+// Draw64, on and off, to the same rounds: the cost of a change, side by side in one run.
 import { spawn } from 'node:child_process'
 import autocannon from 'autocannon'
 import { startDraw64, type Draw64Process } from '../scripts/draw64-process.ts'
@@ -10,6 +12,7 @@ import { freePort } from '../demo/free-port.ts'
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const BASELINE = process.env.BENCH_BASELINE
 
 // A short stroke: ten pixels, as a pointer move on the board sends.
 const body = JSON.stringify({
@@ -38,8 +41,8 @@ async function floorServer(): Promise<Target> {
   return { name: 'floor (node:http + SQLite)', url, rates: [], stop: async () => void child.kill() }
 }
 
-async function draw64(name: string, env: Record<string, string>): Promise<Target> {
-  const server: Draw64Process = await startDraw64({ env, captureOutput: false })
+async function draw64(name: string, env: Record<string, string>, root?: string): Promise<Target> {
+  const server: Draw64Process = await startDraw64({ env, captureOutput: false, root })
   await fetch(`${server.baseUrl}/api/images/bench`, { method: 'POST' })
   return { name, url: `${server.baseUrl}/api/images/bench`, rates: [], stop: server.stop }
 }
@@ -65,6 +68,9 @@ const targets = [
   await draw64('Draw64, telemetry on', {}),
   await draw64('Draw64, OTEL_SDK_DISABLED=true', { OTEL_SDK_DISABLED: 'true' }),
   await floorServer(),
+  ...(BASELINE
+    ? [await draw64('baseline, telemetry on', {}, BASELINE), await draw64('baseline, OTEL_SDK_DISABLED=true', { OTEL_SDK_DISABLED: 'true' }, BASELINE)]
+    : []),
 ]
 try {
   for (const target of targets) await measure(target, 2) // warm-up: JIT, SQLite page cache
@@ -79,9 +85,12 @@ try {
   await Promise.all(targets.map((target) => target.stop()))
 }
 
-const [on, off, floor] = targets.map((target) => median(target.rates))
+const [on, off, floor, baselineOn, baselineOff] = targets.map((target) => median(target.rates))
 console.log(`\nmedian of ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections, PUT of a 10-pixel draw`)
 for (const target of targets) console.log(`  ${target.name.padEnd(32)} ${median(target.rates).toFixed(0).padStart(7)} req/s`)
 console.log(`  telemetry on / off:      ${(on / off).toFixed(2)}  (goal ≥ 0.90)`)
 console.log(`  telemetry off / floor:   ${(off / floor).toFixed(2)}  (goal ≥ 0.85)`)
 console.log(`  telemetry on / floor:    ${(on / floor).toFixed(2)}  (goal ≥ 0.70)`)
+if (BASELINE) {
+  console.log(`  this checkout / ${BASELINE}:  telemetry on ${(on / baselineOn!).toFixed(2)}, off ${(off / baselineOff!).toFixed(2)}`)
+}

@@ -26,6 +26,8 @@ export interface StartOptions {
   captureOutput?: boolean
   /** Arguments for demo/main.ts, such as ['--replicas', '2']. */
   args?: string[]
+  /** The checkout to run Draw64 from: this one, or another revision a benchmark compares with. */
+  root?: string
 }
 
 async function waitUntilHealthy(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -47,7 +49,7 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
   const metricsPort = options.metricsPort ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'draw64-test-'))
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/instrumentation.ts', 'demo/main.ts', ...(options.args ?? [])], {
-    cwd: ROOT,
+    cwd: options.root ?? ROOT,
     env: {
       ...process.env,
       DRAW64_HOST: '127.0.0.1',

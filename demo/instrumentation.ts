@@ -19,6 +19,7 @@ import { loadConfig, serviceName } from './config.ts'
 import { pathMatcher } from './http/router.ts'
 import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
+import { startCardinalityLab } from './telemetry/cardinality-lab.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
 
 const config = loadConfig()
@@ -54,7 +55,8 @@ function startTelemetry(): void {
     logRecordProcessors: [new BufferLogRecordProcessor(), ...logRecordProcessorsFromEnv()],
     // #region prometheus
     metricReaders: [
-      new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort }),
+      // The chapter 6 cardinality lab's counter is scraped with the rest (telemetry/cardinality-lab.ts).
+      new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort, metricProducers: [startCardinalityLab()] }),
       ...metricReadersFromEnv(),
     ],
     // #endregion prometheus

@@ -122,6 +122,27 @@ export function faultChangeSchema({ unit, min, max }: Pick<FaultSpec, 'unit' | '
 }
 export type FaultChange = z.infer<ReturnType<typeof faultChangeSchema>>
 
+// ---- demo control: the cardinality lab (demo/telemetry/cardinality-lab.ts) ----
+
+export const cardinalityLabStateSchema = z.object({
+  /** The counter the highCardinality flag spoils, as the SDK names it (draw64.draws). */
+  metric: z.string(),
+  /** The per-request attribute the flag adds, and the View drops. */
+  attribute: z.string(),
+  /** The counter's cardinality limit, its overflow series included. */
+  limit: z.number(),
+  viewDropsRequestId: z.boolean(),
+  /** false under OTEL_SDK_DISABLED=true: nothing is counted. */
+  sdkEnabled: z.boolean(),
+})
+export type CardinalityLabState = z.infer<typeof cardinalityLabStateSchema>
+
+/** The body of PUT /api/demo/cardinality: the View on or off. */
+export const cardinalityChangeSchema = z.strictObject({
+  viewDropsRequestId: z.boolean({ error: 'viewDropsRequestId must be true or false' }),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be a JSON object {"viewDropsRequestId": true|false}') })
+export type CardinalityChange = z.infer<typeof cardinalityChangeSchema>
+
 // ---- demo control: load generator ----
 
 const MAX_LOAD_RATE = 1000

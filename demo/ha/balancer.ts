@@ -108,6 +108,8 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     ...replicaRoutes(set),
     { ...ROUTES.listFaults, handler: broadcastToReplicas(set) },
     { ...ROUTES.setFault, handler: broadcastToReplicas(set) },
+    { ...ROUTES.cardinalityLab, handler: broadcastToReplicas(set) },
+    { ...ROUTES.setCardinalityView, handler: broadcastToReplicas(set) },
     ...loadRoutes(load),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
     ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: forwardToReplica })),

@@ -1,7 +1,8 @@
 // Demo control (docs/contract.md): fault flags and the load generator, for the local machine only.
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-generator.ts'
-import { faultChangeSchema, loadRequestSchema } from '../../../lib/wire.ts'
+import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
+import { cardinalityChangeSchema, faultChangeSchema, loadRequestSchema } from '../../../lib/wire.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
@@ -10,7 +11,21 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load)]
+  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes()]
+}
+
+/** The View of the cardinality lab, on or off: switching it redeploys draw64.draws (see cardinality-lab.ts). */
+function cardinalityRoutes(): Route[] {
+  return [
+    { ...ROUTES.cardinalityLab, handler: localOnly(({ response }) => sendJson(response, 200, cardinalityLabState())) },
+    {
+      ...ROUTES.setCardinalityView,
+      handler: localOnly(async ({ request, response }) => {
+        const { viewDropsRequestId } = parseBody(cardinalityChangeSchema, await readJsonBody(request))
+        sendJson(response, 200, setViewDropsRequestId(viewDropsRequestId))
+      }),
+    },
+  ]
 }
 
 function faultRoutes(faults: Faults): Route[] {

@@ -60,6 +60,8 @@ export const ROUTES = {
   loadStatus: route('GET', '/api/demo/load', false, 'own'),
   startLoad: route('POST', '/api/demo/load', false, 'own'),
   stopLoad: route('DELETE', '/api/demo/load', false, 'own'),
+  cardinalityLab: route('GET', '/api/demo/cardinality', false, 'own'),
+  setCardinalityView: route('PUT', '/api/demo/cardinality', false, 'own'),
   listReplicas: route('GET', '/api/demo/replicas', false, 'own'),
   stopReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
   restartReplica: route('POST', '/api/demo/replicas/:name', false, 'own'),

@@ -7,7 +7,10 @@ import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
 import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
-import { logPageSchema, recordingSchema, spanPageSchema, type Recording, type Schema, type TelemetryLog, type TelemetrySpan } from '../lib/wire.ts'
+import {
+  cardinalityAnswerSchema, logPageSchema, recordingSchema, spanPageSchema, type CardinalityAnswer, type Recording, type Schema, type TelemetryLog,
+  type TelemetrySpan,
+} from '../lib/wire.ts'
 
 const SPAN_CAPACITY = 3000
 const LOG_CAPACITY = 500
@@ -141,6 +144,26 @@ const metricsPoller = createPoller<Scrape>({
 })
 const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, printPolls: 1, intervalMs: METRICS_INTERVAL_MS }
 
+// The cardinality lab's switches (local only: an attendee's deck is answered 403, and shows the
+// series counts without the switches). Nothing recorded: the recording's scrapes tell the story.
+const cardinalityLab = shallowRef<CardinalityAnswer>()
+const cardinalityForbidden = ref(false)
+const cardinalityState = ref<LinkState>('reconnecting')
+const CARDINALITY_INTERVAL_MS = 1000
+const cardinalityPoller = createPoller<CardinalityAnswer>({
+  intervalMs: CARDINALITY_INTERVAL_MS,
+  request: async () => {
+    const response = await fetch(endpoints.cardinality, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: 'no-store' })
+    cardinalityForbidden.value = response.status === 403
+    if (!response.ok) throw new Error(`${endpoints.cardinality}: ${response.status}`)
+    return cardinalityAnswerSchema.parse(await response.json())
+  },
+  onData: (answer) => (cardinalityLab.value = answer),
+  onRecorded: () => (cardinalityLab.value = undefined),
+  onState: (next) => (cardinalityState.value = next),
+})
+const cardinalityFeed: Feed = { poller: cardinalityPoller, state: cardinalityState, printPolls: 1, intervalMs: CARDINALITY_INTERVAL_MS }
+
 /** Keeps the feed's poller running while the calling component's slide is on screen. */
 function usePollingWhileVisible(feed: Feed, printPolls = 1): void {
   const isActive = useIsSlideActive()
@@ -193,4 +216,15 @@ export function useMetrics({ printScrapes = 1 } = {}) {
 export function useDemoLink() {
   usePollingWhileVisible(spanFeed.feed)
   return { state: computed(() => spanFeed.feed.state.value) }
+}
+
+/** The cardinality lab and its flag; `refresh` after a switch, so the slide shows it at once. */
+export function useCardinalityLab() {
+  usePollingWhileVisible(cardinalityFeed)
+  return {
+    lab: whileVisible(cardinalityLab),
+    state: computed(() => cardinalityState.value),
+    forbidden: computed(() => cardinalityForbidden.value),
+    refresh: () => cardinalityPoller.pollOnce(),
+  }
 }

@@ -13,6 +13,7 @@ export const endpoints = {
     `${DRAW64_PROXY_PATH}/api/images/${encodeURIComponent(imageId)}/provenance?x=${x}&y=${y}`,
   events: `${DRAW64_PROXY_PATH}/api/events`,
   join: `${DRAW64_PROXY_PATH}/api/join`,
+  cardinality: `${DRAW64_PROXY_PATH}/api/demo/cardinality`,
 } as const
 
 /** Telemetry captured from a real run by `npm run capture`, shipped under public/. */

@@ -137,6 +137,10 @@ export const cardinalityLabStateSchema = z.object({
 })
 export type CardinalityLabState = z.infer<typeof cardinalityLabStateSchema>
 
+/** GET and PUT /api/demo/cardinality: the lab and the flag that spoils it, for one poll of the slide. */
+export const cardinalityAnswerSchema = z.object({ lab: cardinalityLabStateSchema, highCardinality: faultStateSchema })
+export type CardinalityAnswer = z.infer<typeof cardinalityAnswerSchema>
+
 /** The body of PUT /api/demo/cardinality: the View on or off. */
 export const cardinalityChangeSchema = z.strictObject({
   viewDropsRequestId: z.boolean({ error: 'viewDropsRequestId must be true or false' }),

@@ -31,7 +31,9 @@ const labState = async () => json(await fetch(`${server.baseUrl}/api/demo/cardin
 
 describe('cardinality lab', { timeout: 60_000 }, () => {
   it('states its counter, its bad attribute and its explicit limit', async () => {
-    expect(await labState()).toEqual({ metric: 'draw64.draws', attribute: 'draw64.request.id', limit: 50, viewDropsRequestId: false, sdkEnabled: true })
+    const { lab, highCardinality } = await labState()
+    expect(lab).toEqual({ metric: 'draw64.draws', attribute: 'draw64.request.id', limit: 50, viewDropsRequestId: false, sdkEnabled: true })
+    expect(highCardinality).toMatchObject({ enabled: false, unit: '%' })
   })
 
   it('rises with highCardinality, stops at the limit with an overflow series, and falls back with the View', async () => {
@@ -43,21 +45,24 @@ describe('cardinality lab', { timeout: 60_000 }, () => {
     await draw(30)
     const rising = await scrape()
     expect(seriesOf(rising, DRAWS).series).toBe(31)
-    expect(rising.total).toBe(calm.total + 30)
+    // Other families may grow meanwhile (a new kind of GC, a new status code): at least the 30 new series.
+    expect(rising.total).toBeGreaterThanOrEqual(calm.total + 30)
 
     await draw(40)
-    const capped = seriesOf(await scrape(), DRAWS)
+    const cappedScrape = await scrape()
+    const capped = seriesOf(cappedScrape, DRAWS)
     expect(capped).toEqual({ name: DRAWS, series: 50, overflow: 1 })
     const text = await (await fetch(server.metricsUrl)).text()
     expect(text).toMatch(/draw64_draws_total\{otel_metric_overflow="true"[^}]*\} \d+/)
 
     const fixed = await put('/api/demo/cardinality', { viewDropsRequestId: true })
     expect(fixed.status).toBe(200)
-    expect((await json(fixed)).viewDropsRequestId).toBe(true)
+    expect((await json(fixed)).lab.viewDropsRequestId).toBe(true)
     await draw(10)
     const after = await scrape()
     expect(seriesOf(after, DRAWS)).toEqual({ name: DRAWS, series: 1, overflow: 0 })
-    expect(after.total).toBeLessThanOrEqual(calm.total)
+    // 49 series gone from draw64_draws_total, whatever a few other families gained meanwhile.
+    expect(after.total).toBeLessThanOrEqual(cappedScrape.total - 49 + 20)
     expect(await (await fetch(server.metricsUrl)).text()).not.toContain('draw64_request_id')
 
     await put('/api/demo/faults/highCardinality', { enabled: false })
@@ -70,13 +75,13 @@ describe('cardinality lab', { timeout: 60_000 }, () => {
       expect(response.status).toBe(400)
       expect(typeof (await json(response)).error).toBe('string')
     }
-    expect((await labState()).viewDropsRequestId).toBe(false)
+    expect((await labState()).lab.viewDropsRequestId).toBe(false)
   })
 
   it('answers only the local machine', async () => {
     const forwarded = { 'x-forwarded-for': '192.168.1.20' }
     expect((await fetch(`${server.baseUrl}/api/demo/cardinality`, { headers: forwarded })).status).toBe(403)
     expect((await put('/api/demo/cardinality', { viewDropsRequestId: true }, forwarded)).status).toBe(403)
-    expect((await labState()).viewDropsRequestId).toBe(false)
+    expect((await labState()).lab.viewDropsRequestId).toBe(false)
   })
 })

@@ -2,7 +2,7 @@
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-generator.ts'
 import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
-import { cardinalityChangeSchema, faultChangeSchema, loadRequestSchema } from '../../../lib/wire.ts'
+import { cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, type CardinalityAnswer, type CardinalityLabState } from '../../../lib/wire.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
@@ -11,18 +11,19 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes()]
+  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults)]
 }
 
 /** The View of the cardinality lab, on or off: switching it redeploys draw64.draws (see cardinality-lab.ts). */
-function cardinalityRoutes(): Route[] {
+function cardinalityRoutes(faults: Faults): Route[] {
+  const answer = (lab: CardinalityLabState): CardinalityAnswer => ({ lab, highCardinality: faults.list().highCardinality })
   return [
-    { ...ROUTES.cardinalityLab, handler: localOnly(({ response }) => sendJson(response, 200, cardinalityLabState())) },
+    { ...ROUTES.cardinalityLab, handler: localOnly(({ response }) => sendJson(response, 200, answer(cardinalityLabState()))) },
     {
       ...ROUTES.setCardinalityView,
       handler: localOnly(async ({ request, response }) => {
         const { viewDropsRequestId } = parseBody(cardinalityChangeSchema, await readJsonBody(request))
-        sendJson(response, 200, setViewDropsRequestId(viewDropsRequestId))
+        sendJson(response, 200, answer(setViewDropsRequestId(viewDropsRequestId)))
       }),
     },
   ]

@@ -206,6 +206,17 @@ export type TelemetryLog = z.infer<typeof telemetryLogSchema>
 export const spanPageSchema = z.object({ cursor: z.string(), spans: z.array(telemetrySpanSchema) })
 export const logPageSchema = z.object({ cursor: z.string(), logs: z.array(telemetryLogSchema) })
 
+/** One data point of a counter as a reader got it from the SDK: its window and its value. */
+const counterReadingSchema = z.object({ startMs: z.number(), endMs: z.number(), value: z.number() })
+
+/** The same counter read by both readers at the same tick (demo/telemetry/temporality.ts). */
+const temporalityPointSchema = z.object({ timeMs: z.number(), delta: counterReadingSchema, cumulative: counterReadingSchema })
+export type TemporalityPoint = z.infer<typeof temporalityPointSchema>
+
+/** GET /api/telemetry/temporality: the newest last. */
+export const temporalityAnswerSchema = z.object({ metric: z.string(), sdkEnabled: z.boolean(), points: z.array(temporalityPointSchema) })
+export type TemporalityAnswer = z.infer<typeof temporalityAnswerSchema>
+
 /** A real run of Draw64, captured by scripts/capture-recording.ts and shipped under public/. */
 export const recordingSchema = z.object({
   capturedAt: z.string(),
@@ -214,5 +225,7 @@ export const recordingSchema = z.object({
   scrapes: z.array(z.object({ timeMs: z.number(), text: z.string() })),
   /** The board at capture time: its id and its 12 288 RGB bytes in base64. */
   image: z.object({ id: z.string(), pixelsBase64: z.string() }),
+  /** Added with the Temporality slide: absent from recordings made before it. */
+  temporality: z.optional(temporalityAnswerSchema),
 })
 export type Recording = z.infer<typeof recordingSchema>

@@ -49,6 +49,7 @@ export const ROUTES = {
   readyz: route('GET', '/readyz', false, 'own'),
   telemetrySpans: route('GET', '/api/telemetry/spans', false, 'own', 'reads'),
   telemetryLogs: route('GET', '/api/telemetry/logs', false, 'own', 'reads'),
+  telemetryTemporality: route('GET', '/api/telemetry/temporality', false, 'own', 'reads'),
 
   join: route('GET', '/api/join', true, 'own'),
   browserTraces: route('POST', BROWSER_TRACES_PATH, false, 'own', 'exports'),

@@ -8,8 +8,8 @@ import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
 import {
-  cardinalityAnswerSchema, logPageSchema, recordingSchema, spanPageSchema, type CardinalityAnswer, type Recording, type Schema, type TelemetryLog,
-  type TelemetrySpan,
+  cardinalityAnswerSchema, logPageSchema, recordingSchema, spanPageSchema, temporalityAnswerSchema, type CardinalityAnswer, type Recording, type Schema,
+  type TelemetryLog, type TelemetrySpan, type TemporalityAnswer,
 } from '../lib/wire.ts'
 
 const SPAN_CAPACITY = 3000
@@ -164,6 +164,23 @@ const cardinalityPoller = createPoller<CardinalityAnswer>({
 })
 const cardinalityFeed: Feed = { poller: cardinalityPoller, state: cardinalityState, printPolls: 1, intervalMs: CARDINALITY_INTERVAL_MS }
 
+// One counter read as delta and as cumulative by the demo's two readers (its last minute).
+const NO_TEMPORALITY: TemporalityAnswer = { metric: 'draw64.pixels.drawn', sdkEnabled: true, points: [] }
+const temporality = shallowRef<TemporalityAnswer>(NO_TEMPORALITY)
+const temporalityState = ref<LinkState>('reconnecting')
+const TEMPORALITY_INTERVAL_MS = 1000
+const temporalityPoller = createPoller<TemporalityAnswer>({
+  intervalMs: TEMPORALITY_INTERVAL_MS,
+  request: async () => temporalityAnswerSchema.parse(await (await get(endpoints.temporality)).json()),
+  onData: (answer) => (temporality.value = answer),
+  onRecorded: () =>
+    void loadRecording().then((recorded) => {
+      if (temporalityPoller.state === 'recorded' && recorded.temporality) temporality.value = recorded.temporality
+    }, ignore),
+  onState: (next) => (temporalityState.value = next),
+})
+const temporalityFeed: Feed = { poller: temporalityPoller, state: temporalityState, printPolls: 1, intervalMs: TEMPORALITY_INTERVAL_MS }
+
 /** Keeps the feed's poller running while the calling component's slide is on screen. */
 function usePollingWhileVisible(feed: Feed, printPolls = 1): void {
   const isActive = useIsSlideActive()
@@ -227,4 +244,9 @@ export function useCardinalityLab() {
     forbidden: computed(() => cardinalityForbidden.value),
     refresh: () => cardinalityPoller.pollOnce(),
   }
+}
+
+export function useTemporality() {
+  usePollingWhileVisible(temporalityFeed)
+  return { temporality: whileVisible(temporality), state: computed(() => temporalityState.value) }
 }

@@ -7,6 +7,7 @@ export const METRICS_PROXY_PATH = '/draw64-metrics'
 export const endpoints = {
   spans: `${DRAW64_PROXY_PATH}/api/telemetry/spans`,
   logs: `${DRAW64_PROXY_PATH}/api/telemetry/logs`,
+  temporality: `${DRAW64_PROXY_PATH}/api/telemetry/temporality`,
   metrics: METRICS_PROXY_PATH,
   images: `${DRAW64_PROXY_PATH}/api/images`,
   provenance: (imageId: string, x: number, y: number) =>

@@ -58,9 +58,13 @@ describe.runIf(browserAvailable)('production lessons', { timeout: 90_000 }, () =
     await expect.poll(() => meter.locator('[data-overflow]').textContent(), { timeout: 5000 }).toContain('otel_metric_overflow')
     await page.screenshot({ path: `${SCREENSHOTS}/cardinality-exploded.png` })
 
-    const switched = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().endsWith('/draw64/api/demo/cardinality'))
+    const failed: string[] = []
+    page.on('requestfailed', (request) => failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`))
+    const switched = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().endsWith('/draw64/api/demo/cardinality'), { timeout: 10_000 })
     await meter.locator('[data-cardinality-view]').click()
-    const answer = await switched
+    const answer = await switched.catch(async (error: Error) => {
+      throw new Error(`${error.message}; failed: ${failed.join(' | ')}; message: ${await meter.locator('[data-cardinality-message]').textContent()}; disabled: ${await meter.locator('[data-cardinality-view]').isDisabled()}`)
+    })
     expect([answer.status(), await answer.text()]).toEqual([200, expect.stringContaining('"viewDropsRequestId":true')])
     await expect.poll(() => meter.locator('[data-cardinality-view]').getAttribute('aria-pressed'), { timeout: 5000 }).toBe('true')
     await draw(10)
@@ -70,5 +74,33 @@ describe.runIf(browserAvailable)('production lessons', { timeout: 90_000 }, () =
     await flag.click()
     await expect.poll(() => flag.getAttribute('aria-pressed'), { timeout: 5000 }).toBe('false')
     expect(watched.errors).toEqual([])
+  })
+
+  it('temporality: the room’s pixels show as delta bars and a cumulative staircase, read at the same ticks', async () => {
+    await openSlide(page, `${dev.slidesUrl}/temporality`)
+    const view = page.locator('[data-live-component="Temporality"][data-state="live"]')
+    await view.waitFor({ timeout: 30_000 })
+    const before = Number((await view.getAttribute('data-cumulative-last')) || 0)
+    for (let round = 0; round < 3; round++) {
+      await putCommand(draw64.baseUrl, 'lessons', { command_type: 'draw', values: Array.from({ length: 8 }, (_, x) => [x, 20 + round, 9, 90, 200]) })
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+    }
+    await expect.poll(async () => Number(await view.getAttribute('data-cumulative-last')), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 24)
+    const bars = await view.locator('rect').evaluateAll((rects) => rects.filter((rect) => Number(rect.getAttribute('height')) > 0).length)
+    expect(bars).toBeGreaterThanOrEqual(2)
+    expect(await view.locator('[data-temporality-row]').count()).toBe(3)
+    await page.screenshot({ path: `${SCREENSHOTS}/temporality.png` })
+    expect(watched.errors).toEqual([])
+  })
+
+  it('the incident’s panel shows its three flags, not highCardinality, and fits them', async () => {
+    await openSlide(page, `${dev.slidesUrl}/incident`)
+    const panel = page.locator('[data-live-component="DemoControls"]:visible')
+    await panel.waitFor({ timeout: 30_000 })
+    expect(await panel.locator('[data-fault]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-fault')))).toEqual(['drawLatency', 'drawErrors', 'slowDatabase'])
+    const last = panel.locator('[data-fault="slowDatabase"]')
+    const [panelBox, lastBox] = [await panel.boundingBox(), await last.boundingBox()]
+    expect(lastBox!.y + lastBox!.height).toBeLessThanOrEqual(panelBox!.y + panelBox!.height)
+    await page.screenshot({ path: `${SCREENSHOTS}/incident-controls.png` })
   })
 })

@@ -103,4 +103,21 @@ describe.runIf(browserAvailable)('production lessons', { timeout: 90_000 }, () =
     expect(lastBox!.y + lastBox!.height).toBeLessThanOrEqual(panelBox!.y + panelBox!.height)
     await page.screenshot({ path: `${SCREENSHOTS}/incident-controls.png` })
   })
+
+  // Last: it stops the demo.
+  it('with the demo gone, both slides fall back to the recording and still tell their story', async () => {
+    await draw64.stop()
+    await openSlide(page, `${dev.slidesUrl}/temporality`)
+    const view = page.locator('[data-live-component="Temporality"]')
+    await expect.poll(() => view.getAttribute('data-state'), { timeout: 30_000 }).toBe('recorded')
+    await expect.poll(() => view.locator('[data-temporality-row]').count(), { timeout: 10_000 }).toBe(3)
+    await page.screenshot({ path: `${SCREENSHOTS}/temporality-recorded.png` })
+
+    await openSlide(page, `${dev.slidesUrl}/cardinality`)
+    const meter = page.locator('[data-live-component="CardinalityMeter"]')
+    await expect.poll(() => meter.getAttribute('data-state'), { timeout: 30_000 }).toBe('recorded')
+    await expect.poll(async () => Number(await meter.getAttribute('data-series-total')), { timeout: 10_000 }).toBeGreaterThan(20)
+    expect(await meter.locator('[data-cardinality-flag]').isDisabled()).toBe(true)
+    await page.screenshot({ path: `${SCREENSHOTS}/cardinality-recorded.png` })
+  })
 })

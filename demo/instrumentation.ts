@@ -21,6 +21,7 @@ import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
 import { startCardinalityLab } from './telemetry/cardinality-lab.ts'
 import { DeltaReader, startTemporality } from './telemetry/temporality.ts'
+import { headSampler, startTailSampling, tailSampler } from './telemetry/sampling.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
 
 const config = loadConfig()
@@ -56,7 +57,9 @@ function startTelemetry(): void {
       [ATTR_SERVICE_VERSION]: version,
       'service.instance.id': randomUUID(),
     }),
-    spanProcessors: [new BufferSpanProcessor(), ...spanProcessorsFromEnv()],
+    // Head sampling switchable from the slides; the tail policy sits before the slides' buffer (telemetry/sampling.ts).
+    sampler: headSampler,
+    spanProcessors: [new BufferSpanProcessor(tailSampler), ...spanProcessorsFromEnv()],
     logRecordProcessors: [new BufferLogRecordProcessor(), ...logRecordProcessorsFromEnv()],
     // #region prometheus
     metricReaders: [prometheus, delta, ...metricReadersFromEnv()],
@@ -79,6 +82,7 @@ function startTelemetry(): void {
 
   sdk.start()
   startTemporality(delta, prometheus)
+  startTailSampling()
   new HostMetrics({ name: 'draw64', metricGroups: ['process.cpu', 'process.memory', 'system.cpu', 'system.memory'] }).start()
 
   // Flushes exporters and closes the /metrics server; the app closes its own server and database.

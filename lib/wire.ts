@@ -147,6 +147,43 @@ export const cardinalityChangeSchema = z.strictObject({
 }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be a JSON object {"viewDropsRequestId": true|false}') })
 export type CardinalityChange = z.infer<typeof cardinalityChangeSchema>
 
+// ---- demo control: sampling, head and tail (demo/telemetry/sampling.ts) ----
+
+const ratioSchema = (name: string) => z.number({ error: `${name} must be a number from 0 to 1` }).check(z.gte(0, { error: `${name} must be from 0 to 1` }), z.lte(1, { error: `${name} must be from 0 to 1` }))
+const HEAD_MODES = ['always_on', 'parentbased_traceidratio', 'always_off'] as const
+const headModeSchema = z.enum(HEAD_MODES, { error: `mode must be one of ${HEAD_MODES.join(', ')}` })
+const MAX_TAIL_LATENCY_MS = 60_000
+
+const headSamplingSchema = z.object({ mode: headModeSchema, ratio: z.number() })
+export type HeadSampling = z.infer<typeof headSamplingSchema>
+
+const tailPolicySchema = z.object({ enabled: z.boolean(), latencyMs: z.number(), ratio: z.number() })
+
+export const samplingStateSchema = z.object({
+  /** false under OTEL_SDK_DISABLED=true: no span at all. */
+  sdkEnabled: z.boolean(),
+  head: headSamplingSchema,
+  tail: tailPolicySchema,
+  /** Since start: traces decided by the tail policy, and spans in and out of it. */
+  counts: z.object({
+    seen: z.number(), kept: z.number(), dropped: z.number(), errorTracesSeen: z.number(), errorTracesKept: z.number(),
+    spansSeen: z.number(), spansKept: z.number(), pending: z.number(),
+  }),
+})
+export type SamplingState = z.infer<typeof samplingStateSchema>
+
+/** The body of PUT /api/demo/sampling: what changes, the rest stays. */
+export const samplingChangeSchema = z.strictObject({
+  head: z.optional(z.strictObject({ mode: headModeSchema, ratio: z.optional(ratioSchema('head.ratio')) })),
+  tail: z.optional(z.strictObject({
+    enabled: z.optional(z.boolean({ error: 'tail.enabled must be true or false' })),
+    latencyMs: z.optional(z.int({ error: `tail.latencyMs must be an integer from 1 to ${MAX_TAIL_LATENCY_MS}` }).check(z.gte(1), z.lte(MAX_TAIL_LATENCY_MS))),
+    ratio: z.optional(ratioSchema('tail.ratio')),
+  })),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be a JSON object {"head": {...}, "tail": {...}}') })
+  .check(z.refine((body) => body.head !== undefined || body.tail !== undefined, { error: 'give head, tail or both' }))
+export type SamplingChange = z.infer<typeof samplingChangeSchema>
+
 // ---- demo control: load generator ----
 
 const MAX_LOAD_RATE = 1000

@@ -2,7 +2,8 @@
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-generator.ts'
 import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
-import { cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, type CardinalityAnswer, type CardinalityLabState } from '../../../lib/wire.ts'
+import { changeSampling, samplingState } from '../../telemetry/sampling.ts'
+import { cardinalityChangeSchema, faultChangeSchema, samplingChangeSchema, loadRequestSchema, type CardinalityAnswer, type CardinalityLabState } from '../../../lib/wire.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
@@ -11,7 +12,18 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults)]
+  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes()]
+}
+
+/** Head sampling and the tail policy of this process (telemetry/sampling.ts). */
+function samplingRoutes(): Route[] {
+  return [
+    { ...ROUTES.sampling, handler: localOnly(({ response }) => sendJson(response, 200, samplingState())) },
+    {
+      ...ROUTES.setSampling,
+      handler: localOnly(async ({ request, response }) => sendJson(response, 200, changeSampling(parseBody(samplingChangeSchema, await readJsonBody(request))))),
+    },
+  ]
 }
 
 /** The View of the cardinality lab, on or off: switching it redeploys draw64.draws (see cardinality-lab.ts). */

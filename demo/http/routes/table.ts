@@ -63,6 +63,8 @@ export const ROUTES = {
   stopLoad: route('DELETE', '/api/demo/load', false, 'own'),
   cardinalityLab: route('GET', '/api/demo/cardinality', false, 'own'),
   setCardinalityView: route('PUT', '/api/demo/cardinality', false, 'own'),
+  sampling: route('GET', '/api/demo/sampling', false, 'own'),
+  setSampling: route('PUT', '/api/demo/sampling', false, 'own'),
   listReplicas: route('GET', '/api/demo/replicas', false, 'own'),
   stopReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
   restartReplica: route('POST', '/api/demo/replicas/:name', false, 'own'),

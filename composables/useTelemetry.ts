@@ -8,8 +8,8 @@ import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
 import {
-  cardinalityAnswerSchema, logPageSchema, recordingSchema, spanPageSchema, temporalityAnswerSchema, type CardinalityAnswer, type Recording, type Schema,
-  type TelemetryLog, type TelemetrySpan, type TemporalityAnswer,
+  cardinalityAnswerSchema, logPageSchema, recordingSchema, samplingAnswerSchema, spanPageSchema, temporalityAnswerSchema, type CardinalityAnswer,
+  type Recording, type SamplingAnswer, type Schema, type TelemetryLog, type TelemetrySpan, type TemporalityAnswer,
 } from '../lib/wire.ts'
 
 const SPAN_CAPACITY = 3000
@@ -144,25 +144,45 @@ const metricsPoller = createPoller<Scrape>({
 })
 const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, printPolls: 1, intervalMs: METRICS_INTERVAL_MS }
 
-// The cardinality lab's switches (local only: an attendee's deck is answered 403, and shows the
-// series counts without the switches). Nothing recorded: the recording's scrapes tell the story.
-const cardinalityLab = shallowRef<CardinalityAnswer>()
-const cardinalityForbidden = ref(false)
-const cardinalityState = ref<LinkState>('reconnecting')
-const CARDINALITY_INTERVAL_MS = 1000
-const cardinalityPoller = createPoller<CardinalityAnswer>({
-  intervalMs: CARDINALITY_INTERVAL_MS,
-  request: async () => {
-    const response = await fetch(endpoints.cardinality, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: 'no-store' })
-    cardinalityForbidden.value = response.status === 403
-    if (!response.ok) throw new Error(`${endpoints.cardinality}: ${response.status}`)
-    return cardinalityAnswerSchema.parse(await response.json())
-  },
-  onData: (answer) => (cardinalityLab.value = answer),
-  onRecorded: () => (cardinalityLab.value = undefined),
-  onState: (next) => (cardinalityState.value = next),
-})
-const cardinalityFeed: Feed = { poller: cardinalityPoller, state: cardinalityState, printPolls: 1, intervalMs: CARDINALITY_INTERVAL_MS }
+/**
+ * A demo lever's state (local only: an attendee's deck is answered 403, and its slide shows the
+ * rest without the switches). Nothing recorded: the slide's other data tells the story.
+ */
+function leverFeed<T>(url: string, schema: Schema<T>) {
+  const value = shallowRef<{ timeMs: number; answer: T }[]>([])
+  const forbidden = ref(false)
+  const state = ref<LinkState>('reconnecting')
+  const intervalMs = 1000
+  const poller = createPoller<T>({
+    intervalMs,
+    request: async () => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: 'no-store' })
+      forbidden.value = response.status === 403
+      if (!response.ok) throw new Error(`${url}: ${response.status}`)
+      return schema.parse(await response.json())
+    },
+    // The last two answers, stamped: a slide turns counters into rates.
+    onData: (answer) => (value.value = [...value.value.slice(-1), { timeMs: Date.now(), answer }]),
+    onRecorded: () => (value.value = []),
+    onState: (next) => (state.value = next),
+  })
+  return { value, forbidden, state, poller, feed: { poller, state, printPolls: 1, intervalMs } satisfies Feed }
+}
+
+const cardinalityLever = leverFeed<CardinalityAnswer>(endpoints.cardinality, cardinalityAnswerSchema)
+const samplingLever = leverFeed<SamplingAnswer>(endpoints.sampling, samplingAnswerSchema)
+
+function useLever<T>(lever: ReturnType<typeof leverFeed<T>>) {
+  usePollingWhileVisible(lever.feed)
+  const answers = whileVisible(lever.value)
+  return {
+    answers,
+    latest: computed(() => answers.value.at(-1)?.answer),
+    state: computed(() => lever.state.value),
+    forbidden: computed(() => lever.forbidden.value),
+    refresh: () => lever.poller.pollOnce(),
+  }
+}
 
 // One counter read as delta and as cumulative by the demo's two readers (its last minute).
 const NO_TEMPORALITY: TemporalityAnswer = { metric: 'draw64.pixels.drawn', sdkEnabled: true, points: [] }
@@ -237,13 +257,13 @@ export function useDemoLink() {
 
 /** The cardinality lab and its flag; `refresh` after a switch, so the slide shows it at once. */
 export function useCardinalityLab() {
-  usePollingWhileVisible(cardinalityFeed)
-  return {
-    lab: whileVisible(cardinalityLab),
-    state: computed(() => cardinalityState.value),
-    forbidden: computed(() => cardinalityForbidden.value),
-    refresh: () => cardinalityPoller.pollOnce(),
-  }
+  const lever = useLever(cardinalityLever)
+  return { lab: lever.latest, state: lever.state, forbidden: lever.forbidden, refresh: lever.refresh }
+}
+
+/** Head and tail sampling, their counts (the last two answers, for rates) and drawErrors. */
+export function useSampling() {
+  return useLever(samplingLever)
 }
 
 export function useTemporality() {

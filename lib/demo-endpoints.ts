@@ -15,6 +15,7 @@ export const endpoints = {
   events: `${DRAW64_PROXY_PATH}/api/events`,
   join: `${DRAW64_PROXY_PATH}/api/join`,
   cardinality: `${DRAW64_PROXY_PATH}/api/demo/cardinality`,
+  sampling: `${DRAW64_PROXY_PATH}/api/demo/sampling`,
 } as const
 
 /** Telemetry captured from a real run by `npm run capture`, shipped under public/. */

@@ -172,6 +172,10 @@ export const samplingStateSchema = z.object({
 })
 export type SamplingState = z.infer<typeof samplingStateSchema>
 
+/** GET and PUT /api/demo/sampling: the sampling and the flag that makes error traces, for one poll of the slide. */
+export const samplingAnswerSchema = z.object({ sampling: samplingStateSchema, drawErrors: faultStateSchema })
+export type SamplingAnswer = z.infer<typeof samplingAnswerSchema>
+
 /** The body of PUT /api/demo/sampling: what changes, the rest stays. */
 export const samplingChangeSchema = z.strictObject({
   head: z.optional(z.strictObject({ mode: headModeSchema, ratio: z.optional(ratioSchema('head.ratio')) })),

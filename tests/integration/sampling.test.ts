@@ -18,7 +18,7 @@ afterAll(() => server.stop())
 
 const put = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) })
-const state = async () => json(await fetch(`${base}/api/demo/sampling`))
+const state = async () => (await json(await fetch(`${base}/api/demo/sampling`))).sampling
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** One draw; with a traceparent, its trace id. */

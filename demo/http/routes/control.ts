@@ -3,7 +3,9 @@ import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-generator.ts'
 import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
 import { changeSampling, samplingState } from '../../telemetry/sampling.ts'
-import { cardinalityChangeSchema, faultChangeSchema, samplingChangeSchema, loadRequestSchema, type CardinalityAnswer, type CardinalityLabState } from '../../../lib/wire.ts'
+import {
+  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type SamplingAnswer, type SamplingState,
+} from '../../../lib/wire.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
@@ -12,16 +14,17 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes()]
+  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes(faults)]
 }
 
 /** Head sampling and the tail policy of this process (telemetry/sampling.ts). */
-function samplingRoutes(): Route[] {
+function samplingRoutes(faults: Faults): Route[] {
+  const answer = (sampling: SamplingState): SamplingAnswer => ({ sampling, drawErrors: faults.list().drawErrors })
   return [
-    { ...ROUTES.sampling, handler: localOnly(({ response }) => sendJson(response, 200, samplingState())) },
+    { ...ROUTES.sampling, handler: localOnly(({ response }) => sendJson(response, 200, answer(samplingState()))) },
     {
       ...ROUTES.setSampling,
-      handler: localOnly(async ({ request, response }) => sendJson(response, 200, changeSampling(parseBody(samplingChangeSchema, await readJsonBody(request))))),
+      handler: localOnly(async ({ request, response }) => sendJson(response, 200, answer(changeSampling(parseBody(samplingChangeSchema, await readJsonBody(request)))))),
     },
   ]
 }

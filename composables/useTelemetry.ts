@@ -172,8 +172,8 @@ function leverFeed<T>(url: string, schema: Schema<T>) {
 const cardinalityLever = leverFeed<CardinalityAnswer>(endpoints.cardinality, cardinalityAnswerSchema)
 const samplingLever = leverFeed<SamplingAnswer>(endpoints.sampling, samplingAnswerSchema)
 
-function useLever<T>(lever: ReturnType<typeof leverFeed<T>>) {
-  usePollingWhileVisible(lever.feed)
+function useLever<T>(lever: ReturnType<typeof leverFeed<T>>, printPolls = 1) {
+  usePollingWhileVisible(lever.feed, printPolls)
   const answers = whileVisible(lever.value)
   return {
     answers,
@@ -261,9 +261,9 @@ export function useCardinalityLab() {
   return { lab: lever.latest, state: lever.state, forbidden: lever.forbidden, refresh: lever.refresh }
 }
 
-/** Head and tail sampling, their counts (the last two answers, for rates) and drawErrors. */
+/** Head and tail sampling, their counts (the last two answers, for rates) and drawErrors; printed, two polls for a rate. */
 export function useSampling() {
-  return useLever(samplingLever)
+  return useLever(samplingLever, 2)
 }
 
 export function useTemporality() {

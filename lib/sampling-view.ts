@@ -26,7 +26,7 @@ export function samplingRates(polls: readonly StampedSampling[]): SamplingRates 
 
 /** The head choices of the slide: the SDK's three samplers, the ratio at two settings. */
 export const HEAD_CHOICES: readonly { label: string; head: HeadSampling }[] = [
-  { label: 'tout', head: { mode: 'always_on', ratio: 1 } },
+  { label: 'tout', head: { mode: 'parentbased_always_on', ratio: 1 } },
   { label: '25\u202f%', head: { mode: 'parentbased_traceidratio', ratio: 0.25 } },
   { label: '5\u202f%', head: { mode: 'parentbased_traceidratio', ratio: 0.05 } },
   { label: 'rien', head: { mode: 'always_off', ratio: 1 } },

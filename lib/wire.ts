@@ -150,7 +150,7 @@ export type CardinalityChange = z.infer<typeof cardinalityChangeSchema>
 // ---- demo control: sampling, head and tail (demo/telemetry/sampling.ts) ----
 
 const ratioSchema = (name: string) => z.number({ error: `${name} must be a number from 0 to 1` }).check(z.gte(0, { error: `${name} must be from 0 to 1` }), z.lte(1, { error: `${name} must be from 0 to 1` }))
-const HEAD_MODES = ['always_on', 'parentbased_traceidratio', 'always_off'] as const
+const HEAD_MODES = ['parentbased_always_on', 'parentbased_traceidratio', 'always_off'] as const
 const headModeSchema = z.enum(HEAD_MODES, { error: `mode must be one of ${HEAD_MODES.join(', ')}` })
 const MAX_TAIL_LATENCY_MS = 60_000
 

@@ -13,13 +13,14 @@ import { localOnly } from '../http/local-only.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
 import type { Handler, RequestContext, Route } from '../http/router.ts'
 import { audienceRoutes } from '../http/routes/audience.ts'
-import { loadRoutes } from '../http/routes/control.ts'
+import { loadRoutes, samplingRoutes } from '../http/routes/control.ts'
 import { healthRoutes } from '../http/routes/health.ts'
 import { otlpRoutes } from '../http/routes/otlp.ts'
 import { FORWARDED_ROUTES, ROUTES } from '../http/routes/table.ts'
 import { telemetryRoutes } from '../http/routes/telemetry.ts'
 import { createHttpServer } from '../http/server.ts'
 import { logger } from '../logger.ts'
+import { faultListSchema, type FaultState } from '../../lib/wire.ts'
 import { startReplicas, type Replica, type ReplicaSet } from './replicas.ts'
 
 /** Forwards one request to one replica; rejects with the connection error if it cannot connect. */
@@ -73,6 +74,13 @@ function broadcastToReplicas(set: ReplicaSet): Handler {
   })
 }
 
+/** drawErrors as the replicas have it (the balancer switches it on all of them at once). */
+async function drawErrorsOf(set: ReplicaSet): Promise<FaultState> {
+  const replica = set.replicas.find((candidate) => candidate.healthy)
+  if (!replica) throw new HttpError(503, 'no replica is available')
+  return faultListSchema.parse(await (await fetch(`${replica.url}/api/demo/faults`)).json()).faults.drawErrors!
+}
+
 function replicaRoutes(set: ReplicaSet): Route[] {
   const named = (action: (name: string) => boolean | Promise<boolean>, verb: string): Handler =>
     localOnly(async ({ response, params }) => {
@@ -110,6 +118,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     { ...ROUTES.setFault, handler: broadcastToReplicas(set) },
     { ...ROUTES.cardinalityLab, handler: broadcastToReplicas(set) },
     { ...ROUTES.setCardinalityView, handler: broadcastToReplicas(set) },
+    ...samplingRoutes(() => drawErrorsOf(set)),
     ...loadRoutes(load),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
     ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: forwardToReplica })),

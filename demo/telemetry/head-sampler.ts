@@ -1,17 +1,18 @@
 // Head sampling switched live (chapter 6): the SDK's own samplers behind a small wrapper the
 // bootstrap gives to NodeSDK, so that the slide can change the decision on the running demo.
 // It starts as OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG say, folded onto its three modes
-// (always_on and parentbased_always_on: always_on; always_off and parentbased_always_off:
-// always_off; traceidratio and parentbased_traceidratio: parentbased_traceidratio).
+// (always_on and parentbased_always_on: parentbased_always_on, the SDK's default; always_off and
+// parentbased_always_off: always_off; traceidratio and parentbased_traceidratio:
+// parentbased_traceidratio). Parent-based but "always_off": the slide's "nothing" means nothing.
+// In HA mode the replicas keep the default and follow the balancer's decision.
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api'
 import { getNumberFromEnv, getStringFromEnv } from '@opentelemetry/core'
 import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace'
 import type { HeadSampling } from '../../lib/wire.ts'
 
 function samplerFor({ mode, ratio }: HeadSampling): Sampler {
-  if (mode === 'always_on') return new AlwaysOnSampler()
   if (mode === 'always_off') return new AlwaysOffSampler()
-  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) })
+  return new ParentBasedSampler({ root: mode === 'parentbased_always_on' ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio) })
 }
 
 export function headSamplingFromEnv(): HeadSampling {
@@ -20,7 +21,7 @@ export function headSamplingFromEnv(): HeadSampling {
   const ratio = arg !== undefined && arg >= 0 && arg <= 1 ? arg : 1
   if (name.endsWith('always_off')) return { mode: 'always_off', ratio }
   if (name.endsWith('traceidratio')) return { mode: 'parentbased_traceidratio', ratio }
-  return { mode: 'always_on', ratio }
+  return { mode: 'parentbased_always_on', ratio }
 }
 
 export class SwitchableSampler implements Sampler {

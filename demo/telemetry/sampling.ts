@@ -4,6 +4,7 @@
 import type { HeadSampling, SamplingChange, SamplingState } from '../../lib/wire.ts'
 import { pushServerSpan } from './buffers.ts'
 import { headSamplingFromEnv, SwitchableSampler } from './head-sampler.ts'
+import type { TelemetrySpanJson } from './serialize.ts'
 import { createTailSampler } from './tail-sampling.ts'
 
 const SWEEP_MS = 100
@@ -16,6 +17,11 @@ let started = false
 export function startTailSampling(): void {
   started = true
   setInterval(() => tailSampler.sweep(), SWEEP_MS).unref()
+}
+
+/** Spans other processes sent over OTLP (HA replicas): never a local root, the trace's root is here. */
+export function addIngestedSpans(spans: TelemetrySpanJson[]): void {
+  for (const span of spans) tailSampler.offer(span, false)
 }
 
 export function samplingState(): SamplingState {

@@ -115,7 +115,7 @@ describe.runIf(browserAvailable)('production lessons', { timeout: 90_000 }, () =
     await openSlide(page, `${dev.slidesUrl}/sampling`)
     const control = page.locator('[data-live-component="SamplingControl"][data-state="live"]')
     await control.waitFor({ timeout: 30_000 })
-    await expect.poll(() => control.getAttribute('data-head-mode'), { timeout: 10_000 }).toBe('always_on')
+    await expect.poll(() => control.getAttribute('data-head-mode'), { timeout: 10_000 }).toBe('parentbased_always_on')
 
     await press(control.locator('[data-head-choice="rien"]'), 'true')
     expect(await control.getAttribute('data-head-mode')).toBe('always_off')

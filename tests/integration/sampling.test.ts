@@ -43,13 +43,13 @@ async function bufferedTraceIds(): Promise<Set<string>> {
 }
 
 afterEach(async () => {
-  await put('/api/demo/sampling', { head: { mode: 'always_on' }, tail: { enabled: false } })
+  await put('/api/demo/sampling', { head: { mode: 'parentbased_always_on' }, tail: { enabled: false } })
   await put('/api/demo/faults/drawErrors', { enabled: false })
 })
 
 describe('sampling', { timeout: 60_000 }, () => {
   it('starts with every span kept and the tail policy off', async () => {
-    expect(await state()).toMatchObject({ sdkEnabled: true, head: { mode: 'always_on' }, tail: { enabled: false } })
+    expect(await state()).toMatchObject({ sdkEnabled: true, head: { mode: 'parentbased_always_on' }, tail: { enabled: false } })
   })
 
   it('head sampling off: no span recorded, and /metrics still counts every request', async () => {
@@ -123,6 +123,6 @@ describe('sampling', { timeout: 60_000 }, () => {
     const forwarded = { 'x-forwarded-for': '192.168.1.20' }
     expect((await fetch(`${base}/api/demo/sampling`, { headers: forwarded })).status).toBe(403)
     expect((await put('/api/demo/sampling', { head: { mode: 'always_off' } }, forwarded)).status).toBe(403)
-    expect((await state()).head.mode).toBe('always_on')
+    expect((await state()).head.mode).toBe('parentbased_always_on')
   })
 })

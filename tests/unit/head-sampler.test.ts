@@ -11,7 +11,7 @@ const HIGH = '0'.repeat(24) + 'f0000000'
 
 describe('SwitchableSampler', () => {
   it('switches between the SDK’s samplers live', () => {
-    const sampler = new SwitchableSampler({ mode: 'always_on', ratio: 1 })
+    const sampler = new SwitchableSampler({ mode: 'parentbased_always_on', ratio: 1 })
     expect(decide(sampler, HIGH)).toBe(SamplingDecision.RECORD_AND_SAMPLED)
     sampler.set({ mode: 'always_off', ratio: 1 })
     expect(decide(sampler, HIGH)).toBe(SamplingDecision.NOT_RECORD)
@@ -31,7 +31,7 @@ describe('headSamplingFromEnv', () => {
   afterEach(() => vi.unstubAllEnvs())
 
   it('folds the standard OTEL_TRACES_SAMPLER values onto the three modes', () => {
-    expect(headSamplingFromEnv()).toEqual({ mode: 'always_on', ratio: 1 })
+    expect(headSamplingFromEnv()).toEqual({ mode: 'parentbased_always_on', ratio: 1 })
     vi.stubEnv('OTEL_TRACES_SAMPLER', 'parentbased_traceidratio')
     vi.stubEnv('OTEL_TRACES_SAMPLER_ARG', '0.25')
     expect(headSamplingFromEnv()).toEqual({ mode: 'parentbased_traceidratio', ratio: 0.25 })

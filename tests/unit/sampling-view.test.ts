@@ -6,7 +6,7 @@ function poll(timeMs: number, spansSeen: number, spansKept: number): StampedSamp
     timeMs,
     sampling: {
       sdkEnabled: true,
-      head: { mode: 'always_on', ratio: 1 },
+      head: { mode: 'parentbased_always_on', ratio: 1 },
       tail: { enabled: true, latencyMs: 1000, ratio: 0.1 },
       counts: { seen: 0, kept: 0, dropped: 0, errorTracesSeen: 0, errorTracesKept: 0, spansSeen, spansKept, pending: 0 },
     },

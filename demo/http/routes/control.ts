@@ -4,7 +4,7 @@ import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-
 import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
 import { changeSampling, samplingState } from '../../telemetry/sampling.ts'
 import {
-  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type SamplingAnswer, type SamplingState,
+  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type FaultState, type SamplingAnswer, type SamplingState,
 } from '../../../lib/wire.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
@@ -14,17 +14,25 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes(faults)]
+  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes(async () => faults.list().drawErrors)]
 }
 
-/** Head sampling and the tail policy of this process (telemetry/sampling.ts). */
-function samplingRoutes(faults: Faults): Route[] {
-  const answer = (sampling: SamplingState): SamplingAnswer => ({ sampling, drawErrors: faults.list().drawErrors })
+/**
+ * Head sampling and the tail policy of this process (telemetry/sampling.ts), with drawErrors as
+ * `drawErrors` reads it: its own flag, or in HA mode a replica's. The HA balancer serves these
+ * itself: its root spans' decisions reach the replicas with the trace context, and the
+ * replicas' spans pass its tail policy on their way into its buffer.
+ */
+export function samplingRoutes(drawErrors: () => Promise<FaultState>): Route[] {
+  const answer = async (sampling: SamplingState): Promise<SamplingAnswer> => ({ sampling, drawErrors: await drawErrors() })
   return [
-    { ...ROUTES.sampling, handler: localOnly(({ response }) => sendJson(response, 200, answer(samplingState()))) },
+    { ...ROUTES.sampling, handler: localOnly(async ({ response }) => sendJson(response, 200, await answer(samplingState()))) },
     {
       ...ROUTES.setSampling,
-      handler: localOnly(async ({ request, response }) => sendJson(response, 200, answer(changeSampling(parseBody(samplingChangeSchema, await readJsonBody(request)))))),
+      handler: localOnly(async ({ request, response }) => {
+        const change = parseBody(samplingChangeSchema, await readJsonBody(request))
+        sendJson(response, 200, await answer(changeSampling(change)))
+      }),
     },
   ]
 }

@@ -185,7 +185,7 @@ function useLever<T>(lever: ReturnType<typeof leverFeed<T>>, printPolls = 1) {
 }
 
 // One counter read as delta and as cumulative by the demo's two readers (its last minute).
-const NO_TEMPORALITY: TemporalityAnswer = { metric: 'draw64.pixels.drawn', sdkEnabled: true, points: [] }
+const NO_TEMPORALITY: TemporalityAnswer = { metric: 'http.server.request.duration', sdkEnabled: true, points: [] }
 const temporality = shallowRef<TemporalityAnswer>(NO_TEMPORALITY)
 const temporalityState = ref<LinkState>('reconnecting')
 const TEMPORALITY_INTERVAL_MS = 1000

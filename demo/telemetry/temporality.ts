@@ -1,17 +1,21 @@
-// Delta or cumulative (chapter 6): one counter, draw64.pixels.drawn, read at the same moments
-// by two readers of the same SDK: the Prometheus exporter (cumulative, as Prometheus wants it)
-// and a second reader asking for DELTA, kept in memory for the slide. Each tick collects both
-// and keeps the pair of data points as the SDK made them (value, start and end times).
+// Delta or cumulative (chapter 6): one count, the draws served (the count of the PUT requests
+// of http.server.request.duration), read at the same moments by two readers of the same SDK:
+// the Prometheus exporter (cumulative, as Prometheus wants it) and a second reader asking for
+// DELTA, kept in memory for the slide. Each tick collects both and keeps the pair of data points
+// as the SDK made them (count, start and end times). The HTTP server metric, not a Draw64
+// counter: the HA balancer serves the slides and counts the draws it forwards too.
 //
 // Why a tick at all, even with nobody watching: the SDK keeps, for each reader, what the other
 // readers' collections have not yet reported to it. A reader never collected would hoard
 // a map per scrape of the other. Collecting both at each tick (every second while the slide
 // polls, every 5 s otherwise) keeps both hoards to a few maps.
-import type { HrTime } from '@opentelemetry/api'
+import type { Attributes, HrTime } from '@opentelemetry/api'
 import { AggregationTemporality, MetricReader, type CollectionResult, type IMetricReader } from '@opentelemetry/sdk-metrics'
 import type { TemporalityPoint } from '../../lib/wire.ts'
 
-export const TEMPORALITY_METRIC = 'draw64.pixels.drawn'
+export const TEMPORALITY_METRIC = 'http.server.request.duration'
+/** Only the draws: the data points of PUT requests. */
+const isDraw = (attributes: Attributes) => attributes['http.request.method'] === 'PUT'
 export const TEMPORALITY_CAPACITY = 60
 const WATCHED_TICK_MS = 1000
 const IDLE_TICK_MS = 5000
@@ -37,10 +41,21 @@ export class DeltaReader extends MetricReader {
 
 const millis = ([seconds, nanos]: HrTime) => seconds * 1000 + nanos / 1e6
 
-/** The counter's one data point in a collection (it has no attributes), or none before its first add. */
-export function counterPoint({ resourceMetrics }: CollectionResult, name: string): { startMs: number; endMs: number; value: number } | undefined {
+type Point = { startTime: HrTime; endTime: HrTime; attributes: Attributes; value: number | { count: number } }
+
+/**
+ * A counter's data points in a collection, or a histogram's counts, summed over the attribute
+ * sets `filter` keeps (the widest window of theirs), or none before the first measurement.
+ */
+export function counterPoint(
+  { resourceMetrics }: CollectionResult,
+  name: string,
+  filter: (attributes: Attributes) => boolean = () => true,
+): { startMs: number; endMs: number; value: number } | undefined {
   const metric = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((candidate) => candidate.descriptor.name === name)
-  const points = (metric?.dataPoints ?? []) as { startTime: HrTime; endTime: HrTime; value: number }[]
+  const points = ((metric?.dataPoints ?? []) as Point[])
+    .filter((point) => filter(point.attributes))
+    .map((point) => ({ ...point, value: typeof point.value === 'number' ? point.value : point.value.count }))
   if (points.length === 0) return undefined
   return {
     startMs: Math.min(...points.map((point) => millis(point.startTime))),
@@ -53,15 +68,19 @@ export function counterPoint({ resourceMetrics }: CollectionResult, name: string
  * Pairs of readings of one counter, the newest last, at most `capacity`. A delta reading with no
  * data point (nothing added since the last tick) is a zero over the tick.
  */
-export function createTemporalityRecorder(delta: IMetricReader, cumulative: IMetricReader, metric = TEMPORALITY_METRIC, capacity = TEMPORALITY_CAPACITY) {
+export function createTemporalityRecorder(
+  delta: IMetricReader,
+  cumulative: IMetricReader,
+  { metric = TEMPORALITY_METRIC, filter = isDraw, capacity = TEMPORALITY_CAPACITY } = {},
+) {
   const points: TemporalityPoint[] = []
   let lastTickMs: number | undefined
 
   async function tick(): Promise<void> {
     const [deltaResult, cumulativeResult] = await Promise.all([delta.collect(), cumulative.collect()])
     const timeMs = Date.now()
-    const sum = counterPoint(cumulativeResult, metric)
-    const change = counterPoint(deltaResult, metric)
+    const sum = counterPoint(cumulativeResult, metric, filter)
+    const change = counterPoint(deltaResult, metric, filter)
     points.push({
       timeMs,
       delta: change ?? { startMs: lastTickMs ?? timeMs, endMs: timeMs, value: 0 },

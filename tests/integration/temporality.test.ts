@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import { temporalityAnswerSchema, type TemporalityPoint } from '../../lib/wire.ts'
+import { findFamily, parsePrometheusText, sumSamples } from '../../lib/prometheus-text.ts'
 import { json, putCommand } from '../support/http.ts'
 
 let server: Draw64Process
@@ -17,18 +18,17 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const readings = async (query = '') => temporalityAnswerSchema.parse(await json(await fetch(`${server.baseUrl}/api/telemetry/temporality${query}`)))
 
 describe('GET /api/telemetry/temporality', { timeout: 30_000 }, () => {
-  it('reads draw64.pixels.drawn as delta and as cumulative: each delta is the cumulative difference', async () => {
+  it('reads the draws served as delta and as cumulative: each delta is the cumulative difference', async () => {
     await readings() // a poll makes the tick every second
-    let painted = 0
-    for (const pixels of [3, 10, 1, 25]) {
-      const values = Array.from({ length: pixels }, (_, i) => [i, pixels, 1, 2, 3])
-      expect((await putCommand(server.baseUrl, 'tempo', { command_type: 'draw', values })).status).toBe(200)
-      painted += pixels
+    let served = 0
+    for (const draws of [3, 10, 1, 25]) {
+      for (let n = 0; n < draws; n++) expect((await putCommand(server.baseUrl, 'tempo', { command_type: 'draw', values: [[n, draws, 1, 2, 3]] })).status).toBe(200)
+      served += draws
       await pause(1200)
     }
     await pause(1500)
     const { metric, sdkEnabled, points } = await readings()
-    expect([metric, sdkEnabled]).toEqual(['draw64.pixels.drawn', true])
+    expect([metric, sdkEnabled]).toEqual(['http.server.request.duration', true])
     expect(points.length).toBeGreaterThanOrEqual(5)
 
     const pairs = points.slice(1).map((point, i): [TemporalityPoint, TemporalityPoint] => [points[i]!, point])
@@ -41,12 +41,13 @@ describe('GET /api/telemetry/temporality', { timeout: 30_000 }, () => {
     }
     const deltas = points.slice(1).reduce((sum, point) => sum + point.delta.value, 0)
     expect(deltas).toBe(points.at(-1)!.cumulative.value - points[0]!.cumulative.value)
-    expect(points.at(-1)!.cumulative.value).toBe(painted)
-    // More than one tick saw pixels: the delta series is not one lump.
+    expect(points.at(-1)!.cumulative.value).toBe(served)
+    // More than one tick saw draws: the delta series is not one lump.
     expect(points.filter((point) => point.delta.value > 0).length).toBeGreaterThanOrEqual(3)
 
-    const scraped = (await (await fetch(server.metricsUrl)).text()).match(/^draw64_pixels_drawn_total(?:\{[^}]*\})? (\d+)/m)
-    expect(Number(scraped?.[1])).toBe(painted)
+    const families = parsePrometheusText(await (await fetch(server.metricsUrl)).text())
+    const isPut = (labels: Record<string, string>) => labels.http_request_method === 'PUT'
+    expect(sumSamples(findFamily(families, 'http_server_request_duration'), isPut, 'http_server_request_duration_count')).toBe(served)
   })
 
   it('answers the newest N readings with ?points=N', async () => {

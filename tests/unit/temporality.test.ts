@@ -13,7 +13,7 @@ function setUp(capacity = 60) {
   const cumulative = new CumulativeReader()
   const provider = new MeterProvider({ readers: [delta, cumulative] })
   const counter = provider.getMeter('test').createCounter('pixels')
-  return { counter, recorder: createTemporalityRecorder(delta, cumulative, 'pixels', capacity), cumulative }
+  return { counter, recorder: createTemporalityRecorder(delta, cumulative, { metric: 'pixels', filter: () => true, capacity }), cumulative }
 }
 
 describe('createTemporalityRecorder', () => {
@@ -33,6 +33,19 @@ describe('createTemporalityRecorder', () => {
     counter.add(6)
     await recorder.tick()
     expect(recorder.points().map((point) => [point.delta.value, point.cumulative.value])).toEqual([[10, 10]])
+  })
+
+  it('reads a histogram’s count, of the attribute sets its filter keeps, as the slide does for PUT requests', async () => {
+    const delta = new DeltaReader()
+    const cumulative = new CumulativeReader()
+    const provider = new MeterProvider({ readers: [delta, cumulative] })
+    const durations = provider.getMeter('test').createHistogram('http.server.request.duration')
+    const recorder = createTemporalityRecorder(delta, cumulative)
+    for (const method of ['PUT', 'GET', 'PUT']) durations.record(0.002, { 'http.request.method': method })
+    await recorder.tick()
+    durations.record(0.003, { 'http.request.method': 'PUT' })
+    await recorder.tick()
+    expect(recorder.points().map((point) => [point.delta.value, point.cumulative.value])).toEqual([[2, 2], [1, 3]])
   })
 
   it('keeps at most its capacity, the newest last', async () => {

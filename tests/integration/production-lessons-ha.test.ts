@@ -1,6 +1,6 @@
-// Sampling with the talk's topology (`--replicas`): the balancer holds the levers, its head
-// decision reaches the replica with the trace context, and the replica's spans pass its tail
-// policy on their way into the slides' buffer.
+// Chapter 6's levers with the talk's topology (`--replicas`): the balancer holds the sampling
+// levers, its head decision reaches the replica with the trace context, the replica's spans pass
+// its tail policy on their way into the slides' buffer, and its readers count the draws it forwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
@@ -65,5 +65,17 @@ describe('sampling behind the HA balancer', { timeout: 60_000 }, () => {
     const fresh = (await buffered()).filter((span) => BigInt(span.startTimeUnixNano) >= startedNs)
     expect(fresh.map((span) => `${span.serviceName} ${span.name}`)).toEqual([])
     await put('/api/demo/sampling', { head: { mode: 'parentbased_always_on' } })
+  })
+})
+
+describe('temporality behind the HA balancer', { timeout: 30_000 }, () => {
+  it('counts the draws the balancer forwards, delta and cumulative agreeing', async () => {
+    const read = async () => (await json(await fetch(`${base}/api/telemetry/temporality`))).points as { delta: { value: number }; cumulative: { value: number } }[]
+    await read()
+    for (let n = 0; n < 5; n++) expect(await draw()).toBe(200)
+    await pause(2500)
+    const points = await read()
+    expect(points.at(-1)!.cumulative.value).toBeGreaterThanOrEqual(5)
+    for (let i = 1; i < points.length; i++) expect(points[i]!.delta.value).toBe(points[i]!.cumulative.value - points[i - 1]!.cumulative.value)
   })
 })

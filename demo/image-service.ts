@@ -106,7 +106,7 @@ export function createImageService(
       pixelsDrawn.add(painted)
       commandsApplied.add(1, { 'draw64.command.type': command.command_type })
       // #endregion count-pixels
-      countDraw({ 'draw64.command.type': command.command_type, ...drawMetricAttributes() })
+      countDraw(drawMetricAttributes())
       return updated
       // #endregion apply-metrics
     })

@@ -1,5 +1,6 @@
 // Cardinality, exploded and fixed live (chapter 6). One counter, draw64.draws (one per applied
-// command), whose attributes the highCardinality flag spoils with a per-request id. It lives in
+// command; with --replicas, counted by the balancer as it forwards them, since the slides scrape
+// its /metrics), which has no attribute until the highCardinality flag adds a per-request id. It lives in
 // a MeterProvider of its own, served on /metrics next to the SDK's metrics through the
 // Prometheus exporter's `metricProducers` option. Why its own provider: a View is fixed when
 // the SDK starts, and a cumulative series, once created, stays until the process restarts; in
@@ -74,7 +75,7 @@ function build(viewDropsRequestId: boolean): Generation {
     ],
   })
   const counter = provider.getMeter('draw64.cardinality').createCounter(DRAWS_METRIC, {
-    description: 'Commands applied, by command type (and by request id while highCardinality is on)',
+    description: 'Commands applied (by request id while highCardinality is on)',
     unit: '{command}',
   })
   return { provider, reader, counter, viewDropsRequestId }

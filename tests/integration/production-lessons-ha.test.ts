@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
+import { parsePrometheusText } from '../../lib/prometheus-text.ts'
+import { countSeries, seriesOf } from '../../lib/series-count.ts'
 import { json, randomTraceparent, traceIdOf } from '../support/http.ts'
 
 let balancer: Draw64Process
@@ -77,5 +79,22 @@ describe('temporality behind the HA balancer', { timeout: 30_000 }, () => {
     const points = await read()
     expect(points.at(-1)!.cumulative.value).toBeGreaterThanOrEqual(5)
     for (let i = 1; i < points.length; i++) expect(points[i]!.delta.value).toBe(points[i]!.cumulative.value - points[i - 1]!.cumulative.value)
+  })
+})
+
+describe('cardinality behind the HA balancer', { timeout: 30_000 }, () => {
+  it('counts the forwarded draws on the /metrics the slides scrape: the flag spoils them, the View fixes them', async () => {
+    const drawsSeries = async () => seriesOf(countSeries(parsePrometheusText(await (await fetch(balancer.metricsUrl)).text())), 'draw64_draws_total')
+    expect((await put('/api/demo/faults/highCardinality', { enabled: true, value: 100 })).status).toBe(200)
+    const { lab, highCardinality } = await json(await fetch(`${base}/api/demo/cardinality`))
+    expect([lab.limit, highCardinality.enabled]).toEqual([50, true])
+    for (let n = 0; n < 60; n++) expect(await draw()).toBe(200)
+    expect(await drawsSeries()).toEqual({ name: 'draw64_draws_total', series: 50, overflow: 1 })
+
+    expect((await put('/api/demo/cardinality', { viewDropsRequestId: true })).status).toBe(200)
+    for (let n = 0; n < 5; n++) expect(await draw()).toBe(200)
+    expect((await drawsSeries()).series).toBe(1)
+    await put('/api/demo/faults/highCardinality', { enabled: false })
+    await put('/api/demo/cardinality', { viewDropsRequestId: false })
   })
 })

@@ -37,8 +37,11 @@ export function samplingRoutes(drawErrors: () => Promise<FaultState>): Route[] {
   ]
 }
 
-/** The View of the cardinality lab, on or off: switching it redeploys draw64.draws (see cardinality-lab.ts). */
-function cardinalityRoutes(faults: Faults): Route[] {
+/**
+ * The View of the cardinality lab, on or off: switching it redeploys draw64.draws (see
+ * cardinality-lab.ts). The HA balancer serves these itself: it counts the draws it forwards.
+ */
+export function cardinalityRoutes(faults: Faults): Route[] {
   const answer = (lab: CardinalityLabState): CardinalityAnswer => ({ lab, highCardinality: faults.list().highCardinality })
   return [
     { ...ROUTES.cardinalityLab, handler: localOnly(({ response }) => sendJson(response, 200, answer(cardinalityLabState()))) },

@@ -156,6 +156,8 @@ function leverFeed<T>(url: string, schema: Schema<T>) {
   const poller = createPoller<T>({
     intervalMs,
     request: async () => {
+      // An attendee stays an attendee: once refused, never asked again.
+      if (forbidden.value) throw new Error(`${url}: 403`)
       const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: 'no-store' })
       forbidden.value = response.status === 403
       if (!response.ok) throw new Error(`${url}: ${response.status}`)

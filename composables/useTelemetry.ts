@@ -7,7 +7,10 @@ import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
 import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
-import { logPageSchema, recordingSchema, spanPageSchema, type Recording, type Schema, type TelemetryLog, type TelemetrySpan } from '../lib/wire.ts'
+import {
+  cardinalityAnswerSchema, logPageSchema, recordingSchema, samplingAnswerSchema, spanPageSchema, temporalityAnswerSchema, type CardinalityAnswer,
+  type Recording, type SamplingAnswer, type Schema, type TelemetryLog, type TelemetrySpan, type TemporalityAnswer,
+} from '../lib/wire.ts'
 
 const SPAN_CAPACITY = 3000
 const LOG_CAPACITY = 500
@@ -153,6 +156,65 @@ const metricsPoller = createPoller<Scrape>({
 })
 const metricsFeed: Feed = { poller: metricsPoller, state: metricsState, intervalMs: METRICS_INTERVAL_MS, printed: 0, printTarget: 0 }
 
+/**
+ * A demo lever's state (local only: an attendee's deck is answered 403, and its slide shows the
+ * rest without the switches). Nothing recorded: the slide's other data tells the story.
+ */
+function leverFeed<T>(url: string, schema: Schema<T>) {
+  const value = shallowRef<{ timeMs: number; answer: T }[]>([])
+  const forbidden = ref(false)
+  const state = ref<LinkState>('reconnecting')
+  const intervalMs = 1000
+  const poller = createPoller<T>({
+    intervalMs,
+    request: async () => {
+      // An attendee stays an attendee: once refused, never asked again.
+      if (forbidden.value) throw new Error(`${url}: 403`)
+      const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: 'no-store' })
+      forbidden.value = response.status === 403
+      if (!response.ok) throw new Error(`${url}: ${response.status}`)
+      return schema.parse(await response.json())
+    },
+    // The last two answers, stamped: a slide turns counters into rates.
+    onData: (answer) => (value.value = [...value.value.slice(-1), { timeMs: Date.now(), answer }]),
+    onRecorded: () => (value.value = []),
+    onState: (next) => (state.value = next),
+  })
+  return { value, forbidden, state, poller, feed: { poller, state, printPolls: 1, intervalMs } satisfies Feed }
+}
+
+const cardinalityLever = leverFeed<CardinalityAnswer>(endpoints.cardinality, cardinalityAnswerSchema)
+const samplingLever = leverFeed<SamplingAnswer>(endpoints.sampling, samplingAnswerSchema)
+
+function useLever<T>(lever: ReturnType<typeof leverFeed<T>>, printPolls = 1) {
+  usePollingWhileVisible(lever.feed, printPolls)
+  const answers = whileVisible(lever.value)
+  return {
+    answers,
+    latest: computed(() => answers.value.at(-1)?.answer),
+    state: computed(() => lever.state.value),
+    forbidden: computed(() => lever.forbidden.value),
+    refresh: () => lever.poller.pollOnce(),
+  }
+}
+
+// One counter read as delta and as cumulative by the demo's two readers (its last minute).
+const NO_TEMPORALITY: TemporalityAnswer = { metric: 'http.server.request.duration', sdkEnabled: true, points: [] }
+const temporality = shallowRef<TemporalityAnswer>(NO_TEMPORALITY)
+const temporalityState = ref<LinkState>('reconnecting')
+const TEMPORALITY_INTERVAL_MS = 1000
+const temporalityPoller = createPoller<TemporalityAnswer>({
+  intervalMs: TEMPORALITY_INTERVAL_MS,
+  request: async () => temporalityAnswerSchema.parse(await (await get(endpoints.temporality)).json()),
+  onData: (answer) => (temporality.value = answer),
+  onRecorded: () =>
+    void loadRecording().then((recorded) => {
+      if (temporalityPoller.state === 'recorded' && recorded.temporality) temporality.value = recorded.temporality
+    }, ignore),
+  onState: (next) => (temporalityState.value = next),
+})
+const temporalityFeed: Feed = { poller: temporalityPoller, state: temporalityState, printPolls: 1, intervalMs: TEMPORALITY_INTERVAL_MS }
+
 /** Keeps the feed's poller running while the calling component's slide is on screen. */
 function usePollingWhileVisible(feed: Feed, printPolls = 1): void {
   const isActive = useIsSlideActive()
@@ -205,4 +267,20 @@ export function useMetrics({ printScrapes = 1 } = {}) {
 export function useDemoLink() {
   usePollingWhileVisible(spanFeed.feed)
   return { state: computed(() => spanFeed.feed.state.value) }
+}
+
+/** The cardinality lab and its flag; `refresh` after a switch, so the slide shows it at once. */
+export function useCardinalityLab() {
+  const lever = useLever(cardinalityLever)
+  return { lab: lever.latest, state: lever.state, forbidden: lever.forbidden, refresh: lever.refresh }
+}
+
+/** Head and tail sampling, their counts (the last two answers, for rates) and drawErrors; printed, two polls for a rate. */
+export function useSampling() {
+  return useLever(samplingLever, 2)
+}
+
+export function useTemporality() {
+  usePollingWhileVisible(temporalityFeed)
+  return { temporality: whileVisible(temporality), state: computed(() => temporalityState.value) }
 }

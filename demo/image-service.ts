@@ -9,6 +9,7 @@ import type { Painter, PixelOrigin } from './domain/provenance.ts'
 import { randomImageId } from './domain/image-id.ts'
 import { commandsApplied, pixelsDrawn } from './instruments.ts'
 import { logger } from './logger.ts'
+import { countDraw } from './telemetry/cardinality-lab.ts'
 import type { ImageStore } from './storage/image-store.ts'
 import { withSpan } from './with-span.ts'
 
@@ -45,7 +46,13 @@ function checkRoomFor(requester: Requester, store: ImageStore): void {
 }
 
 /** `beforeDraw` runs before every draw is applied: where fault flags act (demo/control/faults.ts). */
-export function createImageService(store: ImageStore, events: EventPublisher, beforeDraw: () => Promise<void> = async () => {}) {
+/** `drawMetricAttributes`: what a fault flag adds to a draw's metric (highCardinality). */
+export function createImageService(
+  store: ImageStore,
+  events: EventPublisher,
+  beforeDraw: () => Promise<void> = async () => {},
+  drawMetricAttributes: () => Record<string, string> = () => ({}),
+) {
   function mustExist<T>(id: string, value: T | undefined): T {
     if (value === undefined) throw new ImageNotFoundError(id)
     return value
@@ -99,6 +106,7 @@ export function createImageService(store: ImageStore, events: EventPublisher, be
       pixelsDrawn.add(painted)
       commandsApplied.add(1, { 'draw64.command.type': command.command_type })
       // #endregion count-pixels
+      countDraw(drawMetricAttributes())
       return updated
       // #endregion apply-metrics
     })

@@ -19,6 +19,9 @@ import { loadConfig, serviceName } from './config.ts'
 import { pathMatcher } from './http/router.ts'
 import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
+import { startCardinalityLab } from './telemetry/cardinality-lab.ts'
+import { DeltaReader, startTemporality } from './telemetry/temporality.ts'
+import { headSampler, startTailSampling, tailSampler } from './telemetry/sampling.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
 
 const config = loadConfig()
@@ -42,6 +45,10 @@ const HTTP_DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0
 function startTelemetry(): void {
   // ESM imports bypass require(): this hook lets the instrumentations patch pino and node:http.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url)
+  // The chapter 6 cardinality lab's counter is scraped with the rest (telemetry/cardinality-lab.ts).
+  const prometheus = new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort, metricProducers: [startCardinalityLab()] })
+  // The same counters read as delta too, for the Temporality slide (telemetry/temporality.ts).
+  const delta = new DeltaReader()
 
   // #region sdk-pipelines
   const sdk = new NodeSDK({
@@ -50,13 +57,12 @@ function startTelemetry(): void {
       [ATTR_SERVICE_VERSION]: version,
       'service.instance.id': randomUUID(),
     }),
-    spanProcessors: [new BufferSpanProcessor(), ...spanProcessorsFromEnv()],
+    // Head sampling switchable from the slides; the tail policy sits before the slides' buffer (telemetry/sampling.ts).
+    sampler: headSampler,
+    spanProcessors: [new BufferSpanProcessor(tailSampler), ...spanProcessorsFromEnv()],
     logRecordProcessors: [new BufferLogRecordProcessor(), ...logRecordProcessorsFromEnv()],
     // #region prometheus
-    metricReaders: [
-      new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort }),
-      ...metricReadersFromEnv(),
-    ],
+    metricReaders: [prometheus, delta, ...metricReadersFromEnv()],
     // #endregion prometheus
     // #endregion sdk-pipelines
     // #region sdk-instrumentations
@@ -75,6 +81,8 @@ function startTelemetry(): void {
   })
 
   sdk.start()
+  startTemporality(delta, prometheus)
+  startTailSampling()
   new HostMetrics({ name: 'draw64', metricGroups: ['process.cpu', 'process.memory', 'system.cpu', 'system.memory'] }).start()
 
   // Flushes exporters and closes the /metrics server; the app closes its own server and database.

@@ -38,7 +38,7 @@ function startServer(): void {
   // An HA replica shares its events with the others through the database they share.
   const replicaName = process.env.DRAW64_REPLICA
   const publisher = replicaName ? replicateEvents(db, replicaName, events, beforeStatement) : events
-  const images = createImageService(store, publisher, faults.beforeDraw)
+  const images = createImageService(store, publisher, faults.beforeDraw, faults.drawMetricAttributes)
   observeActiveImages(() => store.countUntraced())
 
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host

@@ -2,7 +2,7 @@
 // DemoControls slide uses it through the slides' proxy, `npm run fault` and `npm run load`
 // straight on the demo's port. Answers are parsed with the server's own schemas (lib/wire.ts).
 import { DRAW64_PROXY_PATH } from './demo-endpoints.ts'
-import { faultAnswerSchema, faultListSchema, loadStatusSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
+import { cardinalityAnswerSchema, faultAnswerSchema, samplingAnswerSchema, type SamplingChange, faultListSchema, loadStatusSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
 
 /** Why a call failed; `status` 0 when the demo could not be reached at all. */
 export class DemoControlError extends Error {
@@ -33,6 +33,8 @@ export interface DemoControlOptions {
 export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (input, init) => fetch(input, init) }: DemoControlOptions = {}) {
   const faultsUrl = `${base}/api/demo/faults`
   const loadUrl = `${base}/api/demo/load`
+  const cardinalityUrl = `${base}/api/demo/cardinality`
+  const samplingUrl = `${base}/api/demo/sampling`
 
   async function call<T>(schema: Schema<T>, url: string, init: RequestInit = {}): Promise<T> {
     let response: Response
@@ -65,6 +67,9 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
     load: () => call(loadStatusSchema, loadUrl),
     startLoad: (request: LoadRequest) => call(loadStatusSchema, loadUrl, json('POST', request)),
     stopLoad: () => call(loadStatusSchema, loadUrl, { method: 'DELETE' }),
+    cardinality: () => call(cardinalityAnswerSchema, cardinalityUrl),
+    setCardinalityView: (viewDropsRequestId: boolean) => call(cardinalityAnswerSchema, cardinalityUrl, json('PUT', { viewDropsRequestId })),
+    setSampling: (change: SamplingChange) => call(samplingAnswerSchema, samplingUrl, json('PUT', change)),
     /** Stops the load as the page goes away: a beacon cannot DELETE, a keepalive fetch can. */
     stopLoadOnUnload: (): void => void fetcher(loadUrl, { method: 'DELETE', keepalive: true }).catch(() => undefined),
   }

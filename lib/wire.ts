@@ -125,6 +125,72 @@ export function faultChangeSchema({ unit, min, max }: Pick<FaultSpec, 'unit' | '
 }
 export type FaultChange = z.infer<ReturnType<typeof faultChangeSchema>>
 
+// ---- demo control: the cardinality lab (demo/telemetry/cardinality-lab.ts) ----
+
+export const cardinalityLabStateSchema = z.object({
+  /** The counter the highCardinality flag spoils, as the SDK names it (draw64.draws). */
+  metric: z.string(),
+  /** The per-request attribute the flag adds, and the View drops. */
+  attribute: z.string(),
+  /** The counter's cardinality limit, its overflow series included. */
+  limit: z.number(),
+  viewDropsRequestId: z.boolean(),
+  /** false under OTEL_SDK_DISABLED=true: nothing is counted. */
+  sdkEnabled: z.boolean(),
+})
+export type CardinalityLabState = z.infer<typeof cardinalityLabStateSchema>
+
+/** GET and PUT /api/demo/cardinality: the lab and the flag that spoils it, for one poll of the slide. */
+export const cardinalityAnswerSchema = z.object({ lab: cardinalityLabStateSchema, highCardinality: faultStateSchema })
+export type CardinalityAnswer = z.infer<typeof cardinalityAnswerSchema>
+
+/** The body of PUT /api/demo/cardinality: the View on or off. */
+export const cardinalityChangeSchema = z.strictObject({
+  viewDropsRequestId: z.boolean({ error: 'viewDropsRequestId must be true or false' }),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be a JSON object {"viewDropsRequestId": true|false}') })
+export type CardinalityChange = z.infer<typeof cardinalityChangeSchema>
+
+// ---- demo control: sampling, head and tail (demo/telemetry/sampling.ts) ----
+
+const ratioSchema = (name: string) => z.number({ error: `${name} must be a number from 0 to 1` }).check(z.gte(0, { error: `${name} must be from 0 to 1` }), z.lte(1, { error: `${name} must be from 0 to 1` }))
+const HEAD_MODES = ['parentbased_always_on', 'parentbased_traceidratio', 'always_off'] as const
+const headModeSchema = z.enum(HEAD_MODES, { error: `mode must be one of ${HEAD_MODES.join(', ')}` })
+const MAX_TAIL_LATENCY_MS = 60_000
+
+const headSamplingSchema = z.object({ mode: headModeSchema, ratio: z.number() })
+export type HeadSampling = z.infer<typeof headSamplingSchema>
+
+const tailPolicySchema = z.object({ enabled: z.boolean(), latencyMs: z.number(), ratio: z.number() })
+
+export const samplingStateSchema = z.object({
+  /** false under OTEL_SDK_DISABLED=true: no span at all. */
+  sdkEnabled: z.boolean(),
+  head: headSamplingSchema,
+  tail: tailPolicySchema,
+  /** Since start: traces decided by the tail policy, and spans in and out of it. */
+  counts: z.object({
+    seen: z.number(), kept: z.number(), dropped: z.number(), errorTracesSeen: z.number(), errorTracesKept: z.number(),
+    spansSeen: z.number(), spansKept: z.number(), pending: z.number(),
+  }),
+})
+export type SamplingState = z.infer<typeof samplingStateSchema>
+
+/** GET and PUT /api/demo/sampling: the sampling and the flag that makes error traces, for one poll of the slide. */
+export const samplingAnswerSchema = z.object({ sampling: samplingStateSchema, drawErrors: faultStateSchema })
+export type SamplingAnswer = z.infer<typeof samplingAnswerSchema>
+
+/** The body of PUT /api/demo/sampling: what changes, the rest stays. */
+export const samplingChangeSchema = z.strictObject({
+  head: z.optional(z.strictObject({ mode: headModeSchema, ratio: z.optional(ratioSchema('head.ratio')) })),
+  tail: z.optional(z.strictObject({
+    enabled: z.optional(z.boolean({ error: 'tail.enabled must be true or false' })),
+    latencyMs: z.optional(z.int({ error: `tail.latencyMs must be an integer from 1 to ${MAX_TAIL_LATENCY_MS}` }).check(z.gte(1), z.lte(MAX_TAIL_LATENCY_MS))),
+    ratio: z.optional(ratioSchema('tail.ratio')),
+  })),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be a JSON object {"head": {...}, "tail": {...}}') })
+  .check(z.refine((body) => body.head !== undefined || body.tail !== undefined, { error: 'give head, tail or both' }))
+export type SamplingChange = z.infer<typeof samplingChangeSchema>
+
 // ---- demo control: load generator ----
 
 const MAX_LOAD_RATE = 1000
@@ -184,6 +250,17 @@ export type TelemetryLog = z.infer<typeof telemetryLogSchema>
 export const spanPageSchema = z.object({ cursor: z.string(), spans: z.array(telemetrySpanSchema) })
 export const logPageSchema = z.object({ cursor: z.string(), logs: z.array(telemetryLogSchema) })
 
+/** One data point of a counter as a reader got it from the SDK: its window and its value. */
+const counterReadingSchema = z.object({ startMs: z.number(), endMs: z.number(), value: z.number() })
+
+/** The same counter read by both readers at the same tick (demo/telemetry/temporality.ts). */
+const temporalityPointSchema = z.object({ timeMs: z.number(), delta: counterReadingSchema, cumulative: counterReadingSchema })
+export type TemporalityPoint = z.infer<typeof temporalityPointSchema>
+
+/** GET /api/telemetry/temporality: the newest last. */
+export const temporalityAnswerSchema = z.object({ metric: z.string(), sdkEnabled: z.boolean(), points: z.array(temporalityPointSchema) })
+export type TemporalityAnswer = z.infer<typeof temporalityAnswerSchema>
+
 /** A real run of Draw64, captured by scripts/capture-recording.ts and shipped under public/. */
 export const recordingSchema = z.object({
   capturedAt: z.string(),
@@ -192,5 +269,7 @@ export const recordingSchema = z.object({
   scrapes: z.array(z.object({ timeMs: z.number(), text: z.string() })),
   /** The board at capture time: its id and its 12 288 RGB bytes in base64. */
   image: z.object({ id: z.string(), pixelsBase64: z.string() }),
+  /** Added with the Temporality slide: absent from recordings made before it. */
+  temporality: z.optional(temporalityAnswerSchema),
 })
 export type Recording = z.infer<typeof recordingSchema>

@@ -1,10 +1,11 @@
 // npm run capture — records a real run of Draw64 for the slides' "recorded" fallback (static
 // build, demo down): it starts the server, plays demo-activity.ts for CAPTURE_SECONDS while
-// scraping /metrics every second, then saves spans, logs, scrapes and the board to
-// public/recorded/telemetry.json.
+// scraping /metrics every second, then saves spans, logs, scrapes, the board and the
+// temporality readings to public/recorded/telemetry.json. Chapter 6's cardinality story is in
+// the scrapes: highCardinality from second 6 to 19, the View that fixes it from second 22.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { logPageSchema, spanPageSchema, type Recording } from '../lib/wire.ts'
+import { logPageSchema, spanPageSchema, temporalityAnswerSchema, type Recording } from '../lib/wire.ts'
 import { activity, drawStroke, ensureTalkImage, TALK_IMAGE } from './demo-activity.ts'
 import { startDraw64 } from './draw64-process.ts'
 
@@ -25,12 +26,22 @@ function keptLines(text: string): string {
 
 const server = await startDraw64({ captureOutput: false })
 const base = server.baseUrl
+const CARDINALITY_STEPS: Record<number, { path: string; body: object }> = {
+  6: { path: '/api/demo/faults/highCardinality', body: { enabled: true, value: 100 } },
+  20: { path: '/api/demo/faults/highCardinality', body: { enabled: false } },
+  22: { path: '/api/demo/cardinality', body: { viewDropsRequestId: true } },
+}
+const temporality = async () => temporalityAnswerSchema.parse(await (await fetch(`${base}/api/telemetry/temporality`)).json())
 
 try {
   await ensureTalkImage(base)
   const scrapes: Recording['scrapes'] = []
   for (let second = 0; second < SECONDS; second++) {
     const started = Date.now()
+    const step = CARDINALITY_STEPS[second]
+    if (step) await fetch(`${base}${step.path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(step.body) })
+    // Polled like the slide does, so the readings come every second.
+    await temporality()
     await activity(base, second)
     scrapes.push({ timeMs: Date.now(), text: keptLines(await (await fetch(server.metricsUrl)).text()) })
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - started))))
@@ -46,6 +57,7 @@ try {
     logs: logs.slice(-MAX_LOGS),
     scrapes,
     image: { id: TALK_IMAGE, pixelsBase64: pixels.toString('base64') },
+    temporality: await temporality(),
   }
   mkdirSync(join(OUTPUT, '..'), { recursive: true })
   writeFileSync(OUTPUT, JSON.stringify(recording))

@@ -11,9 +11,14 @@ export const FAULT_SPECS = {
   drawErrors: { unit: '%', min: 0, max: 100, defaultValue: 50, description: 'part des tracés en erreur 500', presets: [10, 50, 100] },
   // Each statement blocks the event loop for that long: a few tens of ms is already an incident.
   slowDatabase: { unit: 'ms', min: 0, max: 1000, defaultValue: 20, description: 'ralentit chaque requête SQLite', presets: [20, 50, 100] },
+  // A per-request value on a metric: every draw so marked makes a series of its own (chapter 6).
+  highCardinality: { unit: '%', min: 0, max: 100, defaultValue: 100, description: 'un identifiant de requête sur une métrique', presets: [10, 50, 100] },
 } as const satisfies Record<string, FaultSpec>
 
 export type FaultName = keyof typeof FAULT_SPECS
+
+/** The bad attribute of highCardinality: unbounded, a value per request. */
+export const REQUEST_ID_ATTRIBUTE = 'draw64.request.id'
 const FAULT_NAMES = Object.keys(FAULT_SPECS) as FaultName[]
 
 export class InjectedFaultError extends Error {
@@ -60,6 +65,10 @@ export function createFaults(random: () => number = Math.random, warn: (fields: 
         await new Promise((resolve) => setTimeout(resolve, ms))
       }
       if (random() * 100 < active('drawErrors')) throw new InjectedFaultError('drawErrors')
+    },
+    /** highCardinality: the attributes a draw adds to its metric, a fresh request id for the share the flag asks. */
+    drawMetricAttributes(): Record<string, string> {
+      return random() * 100 < active('highCardinality') ? { [REQUEST_ID_ATTRIBUTE]: crypto.randomUUID() } : {}
     },
     /** slowDatabase: called before every SQLite statement. */
     beforeStatement(): void {

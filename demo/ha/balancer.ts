@@ -13,13 +13,16 @@ import { localOnly } from '../http/local-only.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
 import type { Handler, RequestContext, Route } from '../http/router.ts'
 import { audienceRoutes } from '../http/routes/audience.ts'
-import { loadRoutes } from '../http/routes/control.ts'
+import { cardinalityRoutes, loadRoutes, samplingRoutes } from '../http/routes/control.ts'
 import { healthRoutes } from '../http/routes/health.ts'
 import { otlpRoutes } from '../http/routes/otlp.ts'
 import { FORWARDED_ROUTES, ROUTES } from '../http/routes/table.ts'
 import { telemetryRoutes } from '../http/routes/telemetry.ts'
 import { createHttpServer } from '../http/server.ts'
 import { logger } from '../logger.ts'
+import { faultAnswerSchema, faultListSchema, type FaultState } from '../../lib/wire.ts'
+import { createFaults, isFaultName, type Faults } from '../control/faults.ts'
+import { countDraw } from '../telemetry/cardinality-lab.ts'
 import { startReplicas, type Replica, type ReplicaSet } from './replicas.ts'
 
 /** Forwards one request to one replica; rejects with the connection error if it cannot connect. */
@@ -59,9 +62,13 @@ function proxy(set: ReplicaSet): Handler {
   }
 }
 
-/** Fault flags live in each replica: the balancer switches them on all of them at once. */
-function broadcastToReplicas(set: ReplicaSet): Handler {
-  return localOnly(async ({ request, response }) => {
+/**
+ * Fault flags live in each replica: the balancer switches them on all of them at once.
+ * `onAnswer` sees the first replica's answer (validated there) before it is sent on.
+ */
+function broadcastToReplicas(set: ReplicaSet, onAnswer: (status: number, body: unknown, context: RequestContext) => void = () => {}): Handler {
+  return localOnly(async (context) => {
+    const { request, response } = context
     const body = request.method === 'GET' ? undefined : await readBody(request)
     const answers = await Promise.all(
       set.replicas
@@ -69,8 +76,35 @@ function broadcastToReplicas(set: ReplicaSet): Handler {
         .map((replica) => fetch(`${replica.url}${request.url}`, { method: request.method, headers: { 'content-type': 'application/json' }, body: body?.toString('utf8') })),
     )
     if (answers.length === 0) throw new HttpError(503, 'no replica is available')
-    sendJson(response, answers[0].status, await answers[0].json())
+    const answer: unknown = await answers[0].json()
+    onAnswer(answers[0].status, answer, context)
+    sendJson(response, answers[0].status, answer)
   })
+}
+
+/**
+ * The cardinality lab runs here, where the slides scrape /metrics: the balancer counts the draws
+ * it forwards, with the attributes of its own copy of the flags (kept as the replicas answer).
+ */
+function mirrorFault(faults: Faults) {
+  return (status: number, body: unknown, { params }: RequestContext) => {
+    const answer = faultAnswerSchema.safeParse(body)
+    if (status === 200 && answer.success && isFaultName(params.name)) faults.set(params.name, answer.data.fault.enabled, answer.data.fault.value)
+  }
+}
+
+function countingDraws(faults: Faults, forward: Handler): Handler {
+  return async (context) => {
+    await forward(context)
+    if (context.response.statusCode === 200) countDraw(faults.drawMetricAttributes())
+  }
+}
+
+/** drawErrors as the replicas have it (the balancer switches it on all of them at once). */
+async function drawErrorsOf(set: ReplicaSet): Promise<FaultState> {
+  const replica = set.replicas.find((candidate) => candidate.healthy)
+  if (!replica) throw new HttpError(503, 'no replica is available')
+  return faultListSchema.parse(await (await fetch(`${replica.url}/api/demo/faults`)).json()).faults.drawErrors!
 }
 
 function replicaRoutes(set: ReplicaSet): Route[] {
@@ -94,6 +128,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   const set = await startReplicas(config, count, ownUrl)
   const load = createLoadGenerator(ownUrl)
   const forwardToReplica = proxy(set)
+  const faults = createFaults()
 
   // The budgets are spent here, in front of every replica: one budget per client, whatever the number of replicas.
   const server = createHttpServer(withBudgets([
@@ -107,10 +142,12 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     ...audienceRoutes(() => config.port, config.lan),
     ...replicaRoutes(set),
     { ...ROUTES.listFaults, handler: broadcastToReplicas(set) },
-    { ...ROUTES.setFault, handler: broadcastToReplicas(set) },
+    { ...ROUTES.setFault, handler: broadcastToReplicas(set, mirrorFault(faults)) },
+    ...cardinalityRoutes(faults),
+    ...samplingRoutes(() => drawErrorsOf(set)),
     ...loadRoutes(load),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
-    ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: forwardToReplica })),
+    ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: route === ROUTES.applyCommand ? countingDraws(faults, forwardToReplica) : forwardToReplica })),
   ], createBudgets(config.budgets)))
 
   // Replicas must be up before the balancer answers its first request.

@@ -155,12 +155,26 @@ export function addLogs(logs: TelemetryLogJson[]): void {
   for (const json of logs) logBuffer.push('server', new Entry(json))
 }
 
+/** A span of this process into the buffer: what the tail sampler delivers once it keeps a trace. */
+export function pushServerSpan(span: TelemetrySpanJson): void {
+  spanBuffer.push('server', new Entry(span))
+}
+
+/** Where ended spans go before the buffer, if anywhere: the tail sampler (telemetry/sampling.ts). */
+export interface SpanGate {
+  offer(span: TelemetrySpanJson, isLocalRoot: boolean): void
+}
+
 export class BufferSpanProcessor implements SpanProcessor {
+  constructor(private readonly gate?: SpanGate) {}
+
   onStart(_span: Span, _parentContext: Context): void {}
   onEnd(span: ReadableSpan): void {
     const startUnixMicros = nowUnixMicros() - durationMicros(span.duration)
     // Copied out now, so the span itself (scope, resource, links, context) is let go young.
-    spanBuffer.push('server', new Entry(serializeSpan(span, BigInt(startUnixMicros) * 1000n)))
+    const json = serializeSpan(span, BigInt(startUnixMicros) * 1000n)
+    if (this.gate) this.gate.offer(json, !span.parentSpanContext || span.parentSpanContext.isRemote === true)
+    else pushServerSpan(json)
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()

@@ -46,7 +46,7 @@ describe('fault flags', () => {
 
   it('are all off at start, each with its value and unit', async () => {
     const { faults } = await json(await fetch(`${base}/api/demo/faults`))
-    expect(Object.keys(faults)).toEqual(['drawLatency', 'drawErrors', 'slowDatabase'])
+    expect(Object.keys(faults)).toEqual(['drawLatency', 'drawErrors', 'slowDatabase', 'highCardinality'])
     for (const fault of Object.values<any>(faults)) expect(fault.enabled).toBe(false)
     expect(faults.drawErrors.unit).toBe('%')
   })

@@ -23,13 +23,14 @@ describe('faultRows', () => {
   it('lists the flags in the catalogue’s order, each with its French description', () => {
     const zeta = { ...DEFAULT_FAULTS.drawLatency!, description: 'new flag' }
     const rows = faultRows({ ...DEFAULT_FAULTS, zeta })
-    expect(rows.map((row) => row.name)).toEqual(['drawLatency', 'drawErrors', 'slowDatabase', 'zeta'])
+    expect(rows.map((row) => row.name)).toEqual(['drawLatency', 'drawErrors', 'slowDatabase', 'highCardinality', 'zeta'])
     expect(rows[2]!.description).toMatch(/SQLite/)
-    expect(rows[3]!.description).toBe('new flag')
+    expect(rows[3]!.description).toMatch(/identifiant/)
+    expect(rows[4]!.description).toBe('new flag')
   })
 
   it('starts every flag off at its default, as the server does', () => {
-    expect(Object.values(DEFAULT_FAULTS).map((flag) => [flag.enabled, flag.value])).toEqual([[false, 300], [false, 50], [false, 20]])
+    expect(Object.values(DEFAULT_FAULTS).map((flag) => [flag.enabled, flag.value])).toEqual([[false, 300], [false, 50], [false, 20], [false, 100]])
   })
 
   it('writes a latency as an added delay and an error share as a percentage', () => {

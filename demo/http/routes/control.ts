@@ -1,7 +1,11 @@
 // Demo control (docs/contract.md): fault flags and the load generator, for the local machine only.
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-generator.ts'
-import { faultChangeSchema, loadRequestSchema } from '../../../lib/wire.ts'
+import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
+import { changeSampling, samplingState } from '../../telemetry/sampling.ts'
+import {
+  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type FaultState, type SamplingAnswer, type SamplingState,
+} from '../../../lib/wire.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
@@ -10,7 +14,45 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load)]
+  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes(async () => faults.list().drawErrors)]
+}
+
+/**
+ * Head sampling and the tail policy of this process (telemetry/sampling.ts), with drawErrors as
+ * `drawErrors` reads it: its own flag, or in HA mode a replica's. The HA balancer serves these
+ * itself: its root spans' decisions reach the replicas with the trace context, and the
+ * replicas' spans pass its tail policy on their way into its buffer.
+ */
+export function samplingRoutes(drawErrors: () => Promise<FaultState>): Route[] {
+  const answer = async (sampling: SamplingState): Promise<SamplingAnswer> => ({ sampling, drawErrors: await drawErrors() })
+  return [
+    { ...ROUTES.sampling, handler: localOnly(async ({ response }) => sendJson(response, 200, await answer(samplingState()))) },
+    {
+      ...ROUTES.setSampling,
+      handler: localOnly(async ({ request, response }) => {
+        const change = parseBody(samplingChangeSchema, await readJsonBody(request))
+        sendJson(response, 200, await answer(changeSampling(change)))
+      }),
+    },
+  ]
+}
+
+/**
+ * The View of the cardinality lab, on or off: switching it redeploys draw64.draws (see
+ * cardinality-lab.ts). The HA balancer serves these itself: it counts the draws it forwards.
+ */
+export function cardinalityRoutes(faults: Faults): Route[] {
+  const answer = (lab: CardinalityLabState): CardinalityAnswer => ({ lab, highCardinality: faults.list().highCardinality })
+  return [
+    { ...ROUTES.cardinalityLab, handler: localOnly(({ response }) => sendJson(response, 200, answer(cardinalityLabState()))) },
+    {
+      ...ROUTES.setCardinalityView,
+      handler: localOnly(async ({ request, response }) => {
+        const { viewDropsRequestId } = parseBody(cardinalityChangeSchema, await readJsonBody(request))
+        sendJson(response, 200, answer(setViewDropsRequestId(viewDropsRequestId)))
+      }),
+    },
+  ]
 }
 
 function faultRoutes(faults: Faults): Route[] {

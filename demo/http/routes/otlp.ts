@@ -1,7 +1,8 @@
 // OTLP/HTTP JSON receivers. /otlp/v1/traces and /otlp/v1/logs: the HA replicas export their
 // spans and logs here, so the balancer's telemetry endpoints serve all three processes.
 import { ZodError } from 'zod'
-import { addLogs, addSpans } from '../../telemetry/buffers.ts'
+import { addLogs } from '../../telemetry/buffers.ts'
+import { addIngestedSpans } from '../../telemetry/sampling.ts'
 import { RefusedSpanError } from '../../telemetry/browser-spans.ts'
 import { logsFromOtlp, spansFromOtlp } from '../../telemetry/otlp-ingest.ts'
 import { readJsonBody } from '../body.ts'
@@ -41,7 +42,8 @@ export function otlpReceiver<T>(
 
 export function otlpRoutes(): Route[] {
   return [
-    { ...ROUTES.otlpTraces, handler: localOnly(otlpReceiver(spansFromOtlp, addSpans)) },
+    // Through the tail policy, as spans of this process go (telemetry/sampling.ts).
+    { ...ROUTES.otlpTraces, handler: localOnly(otlpReceiver(spansFromOtlp, addIngestedSpans)) },
     { ...ROUTES.otlpLogs, handler: localOnly(otlpReceiver(logsFromOtlp, addLogs)) },
   ]
 }

@@ -49,6 +49,7 @@ export const ROUTES = {
   readyz: route('GET', '/readyz', false, 'own'),
   telemetrySpans: route('GET', '/api/telemetry/spans', false, 'own', 'reads'),
   telemetryLogs: route('GET', '/api/telemetry/logs', false, 'own', 'reads'),
+  telemetryTemporality: route('GET', '/api/telemetry/temporality', false, 'own', 'reads'),
 
   join: route('GET', '/api/join', true, 'own'),
   browserTraces: route('POST', BROWSER_TRACES_PATH, false, 'own', 'exports'),
@@ -60,6 +61,10 @@ export const ROUTES = {
   loadStatus: route('GET', '/api/demo/load', false, 'own'),
   startLoad: route('POST', '/api/demo/load', false, 'own'),
   stopLoad: route('DELETE', '/api/demo/load', false, 'own'),
+  cardinalityLab: route('GET', '/api/demo/cardinality', false, 'own'),
+  setCardinalityView: route('PUT', '/api/demo/cardinality', false, 'own'),
+  sampling: route('GET', '/api/demo/sampling', false, 'own'),
+  setSampling: route('PUT', '/api/demo/sampling', false, 'own'),
   listReplicas: route('GET', '/api/demo/replicas', false, 'own'),
   stopReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
   restartReplica: route('POST', '/api/demo/replicas/:name', false, 'own'),

@@ -2,8 +2,9 @@
 // view must not watch itself. Only this machine sees clients' addresses (telemetry/redact.ts).
 import type { IncomingMessage } from 'node:http'
 import { type Audience, logsAfter, logsEmittedAfter, spansAfter, spansEndedAfter } from '../../telemetry/buffers.ts'
+import { TEMPORALITY_CAPACITY, temporalityPoints } from '../../telemetry/temporality.ts'
 import { isLocalRequest } from '../client-address.ts'
-import { HttpError, sendJsonText } from '../respond.ts'
+import { HttpError, sendJson, sendJsonText } from '../respond.ts'
 import type { RequestContext, Route } from '../router.ts'
 import { ROUTES, type RouteDeclaration } from './table.ts'
 
@@ -38,6 +39,17 @@ function pageWait(query: URLSearchParams): number {
 const BYTES_PER_READ = 64 * 1024
 const chargeFor = (context: RequestContext, text: string) => context.charge?.(Math.floor(text.length / BYTES_PER_READ))
 
+/** `?points=N`: the newest N readings of the temporality pair (all of them by default). */
+function pointCount(query: URLSearchParams): number {
+  const raw = query.get('points')
+  if (raw === null) return TEMPORALITY_CAPACITY
+  const count = Number(raw)
+  if (!Number.isInteger(count) || count < 1 || count > TEMPORALITY_CAPACITY) {
+    throw new HttpError(400, `points must be an integer from 1 to ${TEMPORALITY_CAPACITY}`)
+  }
+  return count
+}
+
 const audienceOf = (request: IncomingMessage): Audience => (isLocalRequest(request) ? 'local' : 'public')
 
 /** A cursor-paged feed: held until something newer than `after` exists (`?wait=`), then one page. */
@@ -60,5 +72,10 @@ function pagedRoute(
 }
 
 export function telemetryRoutes(): Route[] {
-  return [pagedRoute(ROUTES.telemetrySpans, spansEndedAfter, spansAfter), pagedRoute(ROUTES.telemetryLogs, logsEmittedAfter, logsAfter)]
+  return [
+    pagedRoute(ROUTES.telemetrySpans, spansEndedAfter, spansAfter),
+    pagedRoute(ROUTES.telemetryLogs, logsEmittedAfter, logsAfter),
+    // One counter read as delta and as cumulative (telemetry/temporality.ts): a few kilobytes, public.
+    { ...ROUTES.telemetryTemporality, handler: ({ response, query }) => sendJson(response, 200, temporalityPoints(pointCount(query))) },
+  ]
 }

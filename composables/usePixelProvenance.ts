@@ -4,7 +4,8 @@
 import { ref, shallowRef, type Ref } from 'vue'
 import { boardCellAt } from '../demo/web/pointer-strokes.js'
 import { endpoints } from '../lib/demo-endpoints.ts'
-import { pixelOriginSchema, type PixelOrigin } from '../lib/wire.ts'
+import type { PixelOrigin } from '../demo/domain/provenance.ts'
+import { pixelOriginSchema } from '../lib/wire.ts'
 import { useSelectedTrace } from './useSelectedTrace.ts'
 
 const NBSP = '\u00a0'

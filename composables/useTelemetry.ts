@@ -180,7 +180,7 @@ function leverFeed<T>(url: string, schema: Schema<T>) {
     onRecorded: () => (value.value = []),
     onState: (next) => (state.value = next),
   })
-  return { value, forbidden, state, poller, feed: { poller, state, printPolls: 1, intervalMs } satisfies Feed }
+  return { value, forbidden, state, poller, feed: { poller, state, intervalMs, printed: 0, printTarget: 0 } satisfies Feed }
 }
 
 const cardinalityLever = leverFeed<CardinalityAnswer>(endpoints.cardinality, cardinalityAnswerSchema)
@@ -213,7 +213,7 @@ const temporalityPoller = createPoller<TemporalityAnswer>({
     }, ignore),
   onState: (next) => (temporalityState.value = next),
 })
-const temporalityFeed: Feed = { poller: temporalityPoller, state: temporalityState, printPolls: 1, intervalMs: TEMPORALITY_INTERVAL_MS }
+const temporalityFeed: Feed = { poller: temporalityPoller, state: temporalityState, intervalMs: TEMPORALITY_INTERVAL_MS, printed: 0, printTarget: 0 }
 
 /** Keeps the feed's poller running while the calling component's slide is on screen. */
 function usePollingWhileVisible(feed: Feed, printPolls = 1): void {

@@ -16,6 +16,7 @@ import { AggregationType } from '@opentelemetry/sdk-metrics'
 import { NodeSDK } from '@opentelemetry/sdk-node'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { loadConfig, serviceName } from './config.ts'
+import { peerServiceAt } from './ha/peers.ts'
 import { pathMatcher } from './http/router.ts'
 import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
@@ -33,6 +34,12 @@ const isUntraced = (request: IncomingMessage) => isUntracedPath(request.url ?? '
 // otherwise be one client span as long as the connection).
 const isUntracedOutgoing = (request: RequestOptions) => isUntracedPath(request.path ?? '')
 
+// The balancer's calls to its replicas name their peer, even when it refused the connection.
+const peerOfOutgoing = (request: RequestOptions) => {
+  const peer = peerServiceAt(request.port)
+  return peer ? { 'peer.service': peer } : {}
+}
+
 // #region buckets
 // Draws take well under 5 ms: finer buckets than the semantic conventions' default ones,
 // so that p50/p95/p99 computed from the buckets mean something.
@@ -47,7 +54,8 @@ function startTelemetry(): void {
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: serviceName(),
-      [ATTR_SERVICE_VERSION]: version,
+      // An HA replica runs the version its balancer deployed (a rollout changes it).
+      [ATTR_SERVICE_VERSION]: process.env.DRAW64_VERSION || version,
       'service.instance.id': randomUUID(),
     }),
     spanProcessors: [new BufferSpanProcessor(), ...spanProcessorsFromEnv()],
@@ -67,7 +75,11 @@ function startTelemetry(): void {
       },
     ],
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntraced, ignoreOutgoingRequestHook: isUntracedOutgoing }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: isUntraced,
+        ignoreOutgoingRequestHook: isUntracedOutgoing,
+        startOutgoingSpanHook: peerOfOutgoing,
+      }),
       new PinoInstrumentation(),
       new RuntimeNodeInstrumentation(),
     ],

@@ -142,6 +142,42 @@ export const loadStatusSchema = z.object({
 })
 export type LoadStatus = z.infer<typeof loadStatusSchema>
 
+// ---- demo control: HA replicas (demo/ha/) ----
+
+const replicaSchema = z.object({
+  name: z.string(),
+  state: z.enum(['starting', 'ready', 'unhealthy', 'draining', 'crashed']),
+  version: z.string(),
+  port: z.number(),
+})
+export type ReplicaInfo = z.infer<typeof replicaSchema>
+
+/** GET /api/demo/replicas: the replicas, their bounds, and the version being rolled out, if any. */
+export const replicaListSchema = z.object({
+  replicas: z.array(replicaSchema),
+  min: z.number(),
+  max: z.number(),
+  rollingOut: z.nullable(z.string()),
+})
+export type ReplicaList = z.infer<typeof replicaListSchema>
+
+export const REPLICA_NAME_PATTERN = /^draw64-replica-[1-9]\d?$/
+
+/** POST /api/demo/replicas and DELETE /api/demo/replicas/:name take no options: no body, or {}. */
+export const emptyBodySchema = z.strictObject({}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be empty or {}') })
+
+/** POST /api/demo/rollout: the version the replicas are replaced by. */
+export const rolloutRequestSchema = z.strictObject({
+  version: z.string({ error: 'version must be a string such as "2"' }).check(
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,19}$/, { error: 'version must be 1 to 20 letters, digits, dots, dashes or pluses, such as "2"' }),
+  ),
+})
+
+/** A fault flag switched on one replica only: PUT /api/demo/faults/:name on the balancer. */
+export const replicaScopeSchema = z.optional(z.string({ error: 'replica must be a replica name such as "draw64-replica-2"' }).check(
+  z.regex(REPLICA_NAME_PATTERN, { error: 'replica must be a replica name such as "draw64-replica-2"' }),
+))
+
 // ---- telemetry: /api/telemetry/spans and /logs, and the recording made of them ----
 
 /** OpenTelemetry's AnyValue, as JSON carries it: the API types it `unknown`, so does the wire. */

@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import { json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import { connectEvents } from '../support/sse.ts'
+import type { ReplicaInfo } from '../../lib/wire.ts'
+import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
 
 let balancer: Draw64Process
 let base: string
-let replicas: { name: string; url: string }[]
+let replicas: { name: string; port: number }[]
 
 beforeAll(async () => {
   balancer = await startDraw64({ args: ['--replicas', '2'] })
@@ -46,7 +48,7 @@ describe('HA topology: a balancer in front of two replicas', () => {
   })
 
   it('tells the clients of both replicas about every stroke, whichever replica took it', async () => {
-    const clients = await Promise.all(replicas.map((replica) => connectEvents(`${replica.url}/api/events`)))
+    const clients = await Promise.all(replicas.map((replica) => connectEvents(`http://127.0.0.1:${replica.port}/api/events`)))
     const takenBy = new Set<string>()
     for (let n = 0; n < 6; n++) {
       const response = await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 10, 50, 50, 50]] })
@@ -62,15 +64,100 @@ describe('HA topology: a balancer in front of two replicas', () => {
     }
   })
 
-  it('keeps draws succeeding when a replica stops, routing around it', async () => {
-    expect((await fetch(`${base}/api/demo/replicas/draw64-replica-1`, { method: 'DELETE' })).status).toBe(202)
-    const served = new Set<string>()
-    for (let n = 0; n < 10; n++) {
-      const response = await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 20, 9, 9, 9]] })
-      expect(response.status).toBe(200)
-      served.add(response.headers.get('x-draw64-replica')!)
+  it('lists each replica with its state, version and port', async () => {
+    const list = await json(await fetch(`${base}/api/demo/replicas`))
+    expect(list).toMatchObject({ min: 1, max: 4, rollingOut: null })
+    expect(list.replicas).toEqual([
+      { name: 'draw64-replica-1', state: 'ready', version: '1', port: expect.any(Number) },
+      { name: 'draw64-replica-2', state: 'ready', version: '1', port: expect.any(Number) },
+    ])
+  })
+
+  it('refuses bad input with a 400 and changes nothing', async () => {
+    const before = await replicaList()
+    const answers = await Promise.all([
+      fetch(`${base}/api/demo/replicas`, { method: 'POST', headers: JSON_TYPE, body: '{"count": 3}' }),
+      fetch(`${base}/api/demo/replicas`, { method: 'POST', headers: JSON_TYPE, body: 'not json' }),
+      fetch(`${base}/api/demo/replicas/replica-1`, { method: 'DELETE' }),
+      fetch(`${base}/api/demo/replicas/draw64-replica-1%00`, { method: 'DELETE' }),
+      fetch(`${base}/api/demo/rollout`, { method: 'POST', headers: JSON_TYPE, body: '{"version": ""}' }),
+      fetch(`${base}/api/demo/rollout`, { method: 'POST', headers: JSON_TYPE, body: '{"version": "2", "now": true}' }),
+      fetch(`${base}/api/demo/faults/drawErrors`, { method: 'PUT', headers: JSON_TYPE, body: '{"enabled": true, "replica": "me"}' }),
+    ])
+    for (const answer of answers) {
+      expect(answer.status).toBe(400)
+      expect((await json(answer)).error).toEqual(expect.any(String))
     }
-    expect(served).toEqual(new Set(['draw64-replica-2']))
-    expect((await fetch(`${base}/api/demo/replicas/draw64-replica-1`, { method: 'POST' })).status).toBe(202)
+    expect((await fetch(`${base}/api/demo/replicas/draw64-replica-9`, { method: 'DELETE' })).status).toBe(404)
+    expect(await replicaList()).toEqual(before)
+  })
+
+  it('answers only the local machine', async () => {
+    const remote = { 'x-forwarded-for': '198.51.100.7' }
+    expect((await fetch(`${base}/api/demo/replicas`, { headers: remote })).status).toBe(403)
+    expect((await fetch(`${base}/api/demo/replicas`, { method: 'POST', headers: remote })).status).toBe(403)
+    expect((await fetch(`${base}/api/demo/replicas/draw64-replica-1`, { method: 'DELETE', headers: remote })).status).toBe(403)
+    expect((await replicaList()).filter((replica) => replica.state !== 'crashed')).toHaveLength(2)
+  })
+
+  it('keeps draws succeeding while a replica is killed, and records the refused call to it', async () => {
+    const victim = (await replicaList()).find((replica) => replica.name === 'draw64-replica-1')!
+    let drawing = true
+    const statuses: number[] = []
+    const drawer = async (row: number) => {
+      for (let x = 0; drawing; x = (x + 1) % 64) statuses.push((await putCommand(base, 'shared', { command_type: 'draw', values: [[x, row, 1, 2, 3]] })).status)
+    }
+    const drawers = [30, 31, 32].map(drawer)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const killed = await fetch(`${base}/api/demo/replicas/${victim.name}`, { method: 'DELETE' })
+    expect(killed.status).toBe(200)
+    expect((await json(killed)).replicas.find((replica: ReplicaInfo) => replica.name === victim.name).state).toBe('crashed')
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    drawing = false
+    await Promise.all(drawers)
+
+    expect(statuses.length).toBeGreaterThan(30)
+    expect(statuses.filter((status) => status !== 200)).toEqual([])
+    await expect.poll(async () => {
+      const { spans } = await json(await fetch(`${base}/api/telemetry/spans?limit=5000`))
+      return (spans as TelemetrySpanJson[]).some((span) =>
+        span.serviceName === 'draw64-lb' && span.kind === 2 && span.status.code === 2
+        && span.attributes['server.port'] === victim.port && span.attributes['peer.service'] === victim.name)
+    }, { timeout: 5000 }).toBe(true)
+    // The last replica running stays: the demo needs one.
+    const last = await fetch(`${base}/api/demo/replicas/draw64-replica-2`, { method: 'DELETE' })
+    expect(last.status).toBe(409)
+    expect((await json(last)).error).toMatch(/last replica/)
+  })
+
+  it('scales up to four replicas, refuses a fifth, and scales down by a kill', async () => {
+    // The crashed replica's slot is taken first, under its name.
+    const added = await json(await fetch(`${base}/api/demo/replicas`, { method: 'POST' }))
+    expect(added.replica).toMatchObject({ name: 'draw64-replica-1', version: '1' })
+    for (const name of ['draw64-replica-3', 'draw64-replica-4']) {
+      const answer = await fetch(`${base}/api/demo/replicas`, { method: 'POST' })
+      expect(answer.status).toBe(202)
+      expect((await json(answer)).replica.name).toBe(name)
+    }
+    const fifth = await fetch(`${base}/api/demo/replicas`, { method: 'POST' })
+    expect(fifth.status).toBe(409)
+    expect((await json(fifth)).error).toMatch(/at most 4/)
+    await expect.poll(async () => (await replicaList()).map((replica) => replica.state), { timeout: 30_000, interval: 250 }).toEqual(['ready', 'ready', 'ready', 'ready'])
+
+    const served = new Set<string>()
+    for (let n = 0; n < 8; n++) served.add((await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 40, 9, 9, 9]] })).headers.get('x-draw64-replica')!)
+    expect(served.size).toBe(4)
+
+    expect((await fetch(`${base}/api/demo/replicas/draw64-replica-4`, { method: 'DELETE' })).status).toBe(200)
+    expect((await fetch(`${base}/api/demo/replicas/draw64-replica-3`, { method: 'DELETE' })).status).toBe(200)
+    await expect.poll(async () => (await replicaList()).filter((replica) => replica.state === 'ready').map((replica) => replica.name), { timeout: 5000 })
+      .toEqual(['draw64-replica-1', 'draw64-replica-2'])
+    for (let n = 0; n < 6; n++) expect((await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 41, 9, 9, 9]] })).status).toBe(200)
   })
 })
+
+const JSON_TYPE = { 'content-type': 'application/json' }
+
+async function replicaList(): Promise<ReplicaInfo[]> {
+  return (await json(await fetch(`${base}/api/demo/replicas`))).replicas
+}

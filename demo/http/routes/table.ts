@@ -61,8 +61,10 @@ export const ROUTES = {
   startLoad: route('POST', '/api/demo/load', false, 'own'),
   stopLoad: route('DELETE', '/api/demo/load', false, 'own'),
   listReplicas: route('GET', '/api/demo/replicas', false, 'own'),
-  stopReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
+  addReplica: route('POST', '/api/demo/replicas', false, 'own'),
+  killReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
   restartReplica: route('POST', '/api/demo/replicas/:name', false, 'own'),
+  rollout: route('POST', '/api/demo/rollout', false, 'own'),
 } as const satisfies Record<string, RouteDeclaration>
 
 const declarations: readonly RouteDeclaration[] = Object.values(ROUTES)

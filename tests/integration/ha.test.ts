@@ -100,6 +100,32 @@ describe('HA topology: a balancer in front of two replicas', () => {
     expect((await replicaList()).filter((replica) => replica.state !== 'crashed')).toHaveLength(2)
   })
 
+  it('switches a fault on one replica: it fails half its draws while its health check stays green', async () => {
+    const scoped = await fetch(`${base}/api/demo/faults/drawErrors`, { method: 'PUT', headers: JSON_TYPE, body: '{"enabled": true, "value": 50, "replica": "draw64-replica-2"}' })
+    expect(scoped.status).toBe(200)
+    expect(await json(scoped)).toMatchObject({ fault: { enabled: true, value: 50 }, replicas: ['draw64-replica-2'] })
+    try {
+      const byReplica = (await json(await fetch(`${base}/api/demo/faults`))).byReplica
+      expect([byReplica['draw64-replica-1'].drawErrors.enabled, byReplica['draw64-replica-2'].drawErrors.enabled]).toEqual([false, true])
+
+      const outcomes: Record<string, number[]> = { 'draw64-replica-1': [], 'draw64-replica-2': [] }
+      for (let n = 0; n < 40; n++) {
+        const answer = await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 50, 7, 7, 7]] })
+        outcomes[answer.headers.get('x-draw64-replica')!]!.push(answer.status)
+      }
+      expect(outcomes['draw64-replica-1']!.every((status) => status === 200)).toBe(true)
+      const failed = outcomes['draw64-replica-2']!.filter((status) => status === 500).length
+      expect(failed).toBeGreaterThan(0)
+      expect(failed).toBeLessThan(outcomes['draw64-replica-2']!.length)
+
+      const faulty = replicas.find((replica) => replica.name === 'draw64-replica-2')!
+      expect((await fetch(`http://127.0.0.1:${faulty.port}/healthz`)).status).toBe(200)
+      expect((await replicaList()).map((replica) => replica.state)).toEqual(['ready', 'ready'])
+    } finally {
+      await fetch(`${base}/api/demo/faults/drawErrors`, { method: 'PUT', headers: JSON_TYPE, body: '{"enabled": false}' })
+    }
+  })
+
   it('keeps draws succeeding while a replica is killed, and records the refused call to it', async () => {
     const victim = (await replicaList()).find((replica) => replica.name === 'draw64-replica-1')!
     let drawing = true

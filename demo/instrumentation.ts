@@ -20,6 +20,7 @@ import { peerServiceAt } from './ha/peers.ts'
 import { pathMatcher } from './http/router.ts'
 import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
+import { replicaMetricsProducer } from './telemetry/replica-metrics.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
 
 const config = loadConfig()
@@ -62,7 +63,8 @@ function startTelemetry(): void {
     logRecordProcessors: [new BufferLogRecordProcessor(), ...logRecordProcessorsFromEnv()],
     // #region prometheus
     metricReaders: [
-      new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort }),
+      // In HA mode, the balancer's /metrics also shows the metrics its replicas push to it.
+      new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort, metricProducers: [replicaMetricsProducer] }),
       ...metricReadersFromEnv(),
     ],
     // #endregion prometheus

@@ -115,6 +115,8 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
         OTEL_SERVICE_NAME: name,
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
         OTEL_EXPORTER_OTLP_ENDPOINT: `${balancerUrl()}/otlp`,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_BSP_SCHEDULE_DELAY: '100',

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findFamily, parsePrometheusText, sumSamples } from '../../lib/prometheus-text.ts'
 import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
 import { json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import { connectEvents } from '../support/sse.ts'
@@ -100,6 +102,21 @@ describe('HA topology: a balancer in front of two replicas', () => {
     expect((await replicaList()).filter((replica) => replica.state !== 'crashed')).toHaveLength(2)
   })
 
+  it('shows every replica’s metrics in the balancer’s /metrics, one series per replica, valid for Prometheus', async () => {
+    for (let n = 0; n < 4; n++) await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 45, 1, 1, 1]] })
+    const pixelsBy = async () => {
+      const family = findFamily(await scrape(), 'draw64_pixels_drawn_total')
+      return new Set(family?.samples.map((sample) => `${sample.labels.service_name}@${sample.labels.service_version}`))
+    }
+    await expect.poll(pixelsBy, { timeout: 5000 }).toEqual(new Set(['draw64-replica-1@1', 'draw64-replica-2@1']))
+    // One family per metric for the whole system: the balancer's own series and the replicas' together.
+    const text = await (await fetch(balancer.metricsUrl)).text()
+    expect(text.match(/^# TYPE http_server_request_duration histogram$/gm)).toHaveLength(1)
+    if (!promtoolAvailable) return console.warn('promtool is not installed: skipping promtool check metrics')
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0)
+  })
+
   it('switches a fault on one replica: it fails half its draws while its health check stays green', async () => {
     const scoped = await fetch(`${base}/api/demo/faults/drawErrors`, { method: 'PUT', headers: JSON_TYPE, body: '{"enabled": true, "value": 50, "replica": "draw64-replica-2"}' })
     expect(scoped.status).toBe(200)
@@ -121,6 +138,12 @@ describe('HA topology: a balancer in front of two replicas', () => {
       const faulty = replicas.find((replica) => replica.name === 'draw64-replica-2')!
       expect((await fetch(`http://127.0.0.1:${faulty.port}/healthz`)).status).toBe(200)
       expect((await replicaList()).map((replica) => replica.state)).toEqual(['ready', 'ready'])
+
+      // Monitoring tells what the health check does not: the errors, per replica, in /metrics.
+      const serverErrorsOf = async (service: string) => sumSamples(findFamily(await scrape(), 'http_server_request_duration'),
+        (labels) => labels.service_name === service && labels.http_response_status_code === '500', 'http_server_request_duration_count')
+      await expect.poll(() => serverErrorsOf('draw64-replica-2'), { timeout: 5000 }).toBe(failed)
+      expect(await serverErrorsOf('draw64-replica-1')).toBe(0)
     } finally {
       await fetch(`${base}/api/demo/faults/drawErrors`, { method: 'PUT', headers: JSON_TYPE, body: '{"enabled": false}' })
     }
@@ -131,14 +154,18 @@ describe('HA topology: a balancer in front of two replicas', () => {
     let drawing = true
     const statuses: number[] = []
     const drawer = async (row: number) => {
-      for (let x = 0; drawing; x = (x + 1) % 64) statuses.push((await putCommand(base, 'shared', { command_type: 'draw', values: [[x, row, 1, 2, 3]] })).status)
+      for (let x = 0; drawing; x = (x + 1) % 64) {
+        statuses.push((await putCommand(base, 'shared', { command_type: 'draw', values: [[x, row, 1, 2, 3]] })).status)
+        // About 100 draws a second in all: the refused call's span stays in the bounded buffer.
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
     }
     const drawers = [30, 31, 32].map(drawer)
     await new Promise((resolve) => setTimeout(resolve, 300))
     const killed = await fetch(`${base}/api/demo/replicas/${victim.name}`, { method: 'DELETE' })
     expect(killed.status).toBe(200)
     expect((await json(killed)).replicas.find((replica: ReplicaInfo) => replica.name === victim.name).state).toBe('crashed')
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
     drawing = false
     await Promise.all(drawers)
 
@@ -183,6 +210,14 @@ describe('HA topology: a balancer in front of two replicas', () => {
 })
 
 const JSON_TYPE = { 'content-type': 'application/json' }
+
+// promtool comes with the Debian package `prometheus` (as in stack.test.ts): required under CI=true.
+const promtoolAvailable = !spawnSync('promtool', ['--version']).error
+if (!promtoolAvailable && process.env.CI === 'true') throw new Error('CI=true and promtool is not installed (apt-get install prometheus)')
+
+async function scrape() {
+  return parsePrometheusText(await (await fetch(balancer.metricsUrl)).text())
+}
 
 async function replicaList(): Promise<ReplicaInfo[]> {
   return (await json(await fetch(`${base}/api/demo/replicas`))).replicas

@@ -54,6 +54,7 @@ export const ROUTES = {
   browserTraces: route('POST', BROWSER_TRACES_PATH, false, 'own', 'exports'),
   otlpTraces: route('POST', '/otlp/v1/traces', false, 'own'),
   otlpLogs: route('POST', '/otlp/v1/logs', false, 'own'),
+  otlpMetrics: route('POST', '/otlp/v1/metrics', false, 'own'),
 
   listFaults: route('GET', '/api/demo/faults', false, 'own'),
   setFault: route('PUT', '/api/demo/faults/:name', false, 'own'),

@@ -207,6 +207,44 @@ describe('HA topology: a balancer in front of two replicas', () => {
       .toEqual(['draw64-replica-1', 'draw64-replica-2'])
     for (let n = 0; n < 6; n++) expect((await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 41, 9, 9, 9]] })).status).toBe(200)
   })
+
+  it('rolls out version 2 one replica at a time under 100 draws a second, losing none', async () => {
+    const statuses: number[] = []
+    const pending: Promise<void>[] = []
+    const load = setInterval(() => {
+      const x = statuses.length % 64
+      pending.push(putCommand(base, 'shared', { command_type: 'draw', values: [[x, 60, 2, 2, 2]] }).then((answer) => {
+        statuses.push(answer.status)
+      }, () => void statuses.push(0)))
+    }, 10)
+    const snapshots: ReplicaInfo[][] = []
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const started = await fetch(`${base}/api/demo/rollout`, { method: 'POST', headers: JSON_TYPE, body: '{"version": "2"}' })
+      expect(started.status).toBe(202)
+      expect((await json(started)).rollingOut).toBe('2')
+      expect((await fetch(`${base}/api/demo/rollout`, { method: 'POST', headers: JSON_TYPE, body: '{"version": "3"}' })).status).toBe(409)
+      expect((await fetch(`${base}/api/demo/replicas`, { method: 'POST' })).status).toBe(409)
+
+      await expect.poll(async () => {
+        const list = await json(await fetch(`${base}/api/demo/replicas`))
+        snapshots.push(list.replicas)
+        return list.rollingOut === null && list.replicas.every((replica: ReplicaInfo) => replica.version === '2' && replica.state === 'ready')
+      }, { timeout: 60_000, interval: 100 }).toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    } finally {
+      clearInterval(load)
+      await Promise.all(pending)
+    }
+
+    expect(statuses.length).toBeGreaterThan(150)
+    expect(statuses.filter((status) => status < 200 || status >= 300)).toEqual([])
+    // Readiness before stopping: two replicas serve at every moment of the rollout.
+    for (const snapshot of snapshots) expect(snapshot.filter((replica) => replica.state === 'ready').length).toBeGreaterThanOrEqual(2)
+    expect(snapshots.at(-1)!.map((replica) => replica.version)).toEqual(['2', '2'])
+    // The metrics split by version: the room sees v2 take over.
+    await expect.poll(async () => findFamily(await scrape(), 'draw64_pixels_drawn_total')?.samples.some((sample) => sample.labels.service_version === '2'), { timeout: 5000 }).toBe(true)
+  }, 90_000)
 })
 
 const JSON_TYPE = { 'content-type': 'application/json' }

@@ -1,8 +1,8 @@
-// A small typed client of Draw64's demo control (/api/demo/faults, /api/demo/load): the
-// DemoControls slide uses it through the slides' proxy, `npm run fault` and `npm run load`
+// A small typed client of Draw64's demo control (/api/demo/faults, /load, /replicas, /rollout):
+// the DemoControls and ReplicaControls slides use it through the slides' proxy, `npm run fault` and `npm run load`
 // straight on the demo's port. Answers are parsed with the server's own schemas (lib/wire.ts).
 import { DRAW64_PROXY_PATH } from './demo-endpoints.ts'
-import { faultAnswerSchema, faultListSchema, loadStatusSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
+import { faultAnswerSchema, faultListSchema, loadStatusSchema, replicaListSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
 
 /** Why a call failed; `status` 0 when the demo could not be reached at all. */
 export class DemoControlError extends Error {
@@ -33,6 +33,7 @@ export interface DemoControlOptions {
 export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (input, init) => fetch(input, init) }: DemoControlOptions = {}) {
   const faultsUrl = `${base}/api/demo/faults`
   const loadUrl = `${base}/api/demo/load`
+  const replicasUrl = `${base}/api/demo/replicas`
 
   async function call<T>(schema: Schema<T>, url: string, init: RequestInit = {}): Promise<T> {
     let response: Response
@@ -65,6 +66,11 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
     load: () => call(loadStatusSchema, loadUrl),
     startLoad: (request: LoadRequest) => call(loadStatusSchema, loadUrl, json('POST', request)),
     stopLoad: () => call(loadStatusSchema, loadUrl, { method: 'DELETE' }),
+    replicas: () => call(replicaListSchema, replicasUrl),
+    addReplica: () => call(replicaListSchema, replicasUrl, { method: 'POST' }),
+    killReplica: (name: string) => call(replicaListSchema, `${replicasUrl}/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+    restartReplica: (name: string) => call(replicaListSchema, `${replicasUrl}/${encodeURIComponent(name)}`, { method: 'POST' }),
+    rollout: (version: string) => call(replicaListSchema, `${base}/api/demo/rollout`, json('POST', { version })),
     /** Stops the load as the page goes away: a beacon cannot DELETE, a keepalive fetch can. */
     stopLoadOnUnload: (): void => void fetcher(loadUrl, { method: 'DELETE', keepalive: true }).catch(() => undefined),
   }

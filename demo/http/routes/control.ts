@@ -1,7 +1,8 @@
 // Demo control (docs/contract.md): fault flags and the load generator, for the local machine only.
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
 import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-generator.ts'
-import { faultChangeSchema, loadRequestSchema } from '../../../lib/wire.ts'
+import { faultChangeSchema, loadRequestSchema, type ReplicaList } from '../../../lib/wire.ts'
+import { REPLICA_BOUNDS } from '../../config.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
@@ -10,7 +11,13 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load)]
+  return [...faultRoutes(faults), ...loadRoutes(load), noReplicas]
+}
+
+/** A single Draw64 (no `--replicas`) has none: ReplicaControls then says how to start the HA mode. */
+const noReplicas: Route = {
+  ...ROUTES.listReplicas,
+  handler: localOnly(({ response }) => sendJson(response, 200, { replicas: [], ...REPLICA_BOUNDS, rollingOut: null } satisfies ReplicaList)),
 }
 
 function faultRoutes(faults: Faults): Route[] {

@@ -178,6 +178,41 @@ export const replicaScopeSchema = z.optional(z.string({ error: 'replica must be 
   z.regex(REPLICA_NAME_PATTERN, { error: 'replica must be a replica name such as "draw64-replica-2"' }),
 ))
 
+// ---- demo control: the HA autoscaler (demo/ha/autoscaler.ts) ----
+
+const bounded = (name: string, min: number, max: number, unit: string) =>
+  z.number({ error: `${name} must be a number from ${min} to ${max}${unit}` }).check(z.gte(min, { error: `${name} must be a number from ${min} to ${max}${unit}` }), z.lte(max, { error: `${name} must be a number from ${min} to ${max}${unit}` }))
+
+const autoscalerPolicyShape = {
+  /** Add a replica when the replicas' p95 stays above this (ms)… */
+  p95Ms: bounded('p95Ms', 1, 60_000, ' ms'),
+  /** … or the worst event-loop delay p99 does (ms)… */
+  loopDelayMs: bounded('loopDelayMs', 1, 60_000, ' ms'),
+  /** … for this long (s). */
+  sustainSeconds: bounded('sustainSeconds', 1, 600, ' s'),
+  /** Remove one when they serve fewer requests per second than this… */
+  idleRate: bounded('idleRate', 0, 10_000, ' req/s'),
+  /** … for this long (s). */
+  idleSeconds: bounded('idleSeconds', 1, 600, ' s'),
+  /** No change sooner than this after the last one (s). */
+  cooldownSeconds: bounded('cooldownSeconds', 0, 600, ' s'),
+}
+export const autoscalerPolicySchema = z.object(autoscalerPolicyShape)
+export type AutoscalerPolicy = z.infer<typeof autoscalerPolicySchema>
+
+/** PUT /api/demo/autoscaler: on or off, and any thresholds to change. */
+export const autoscalerChangeSchema = z.strictObject({
+  enabled: z.boolean({ error: 'enabled must be true or false' }),
+  ...Object.fromEntries(Object.entries(autoscalerPolicyShape).map(([key, schema]) => [key, z.optional(schema)])) as { [Key in keyof typeof autoscalerPolicyShape]: z.ZodMiniOptional<(typeof autoscalerPolicyShape)[Key]> },
+})
+
+export const autoscalerStatusSchema = z.object({
+  enabled: z.boolean(),
+  policy: autoscalerPolicySchema,
+  lastDecision: z.nullable(z.object({ time: z.string(), change: z.number(), reason: z.string() })),
+})
+export type AutoscalerStatus = z.infer<typeof autoscalerStatusSchema>
+
 // ---- telemetry: /api/telemetry/spans and /logs, and the recording made of them ----
 
 /** OpenTelemetry's AnyValue, as JSON carries it: the API types it `unknown`, so does the wire. */

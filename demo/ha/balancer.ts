@@ -4,7 +4,7 @@
 // propagates the W3C trace context: one stroke is one trace across balancer and replica.
 // The balancer also serves the slides' telemetry endpoints, for all three processes.
 import http from 'node:http'
-import type { Draw64Config } from '../config.ts'
+import { REPLICA_BOUNDS, type Draw64Config } from '../config.ts'
 import { createLoadGenerator } from '../control/load-generator.ts'
 import { readBody } from '../http/body.ts'
 import { createBudgets, withBudgets } from '../http/budgets.ts'
@@ -19,7 +19,8 @@ import { FORWARDED_ROUTES, ROUTES } from '../http/routes/table.ts'
 import { telemetryRoutes } from '../http/routes/telemetry.ts'
 import { createHttpServer } from '../http/server.ts'
 import { logger } from '../logger.ts'
-import { faultRoutes, replicaRoutes } from './control-routes.ts'
+import { createAutoscaler } from './autoscaler.ts'
+import { autoscalerRoutes, faultRoutes, replicaRoutes } from './control-routes.ts'
 import { createReplicaSet, type Replica, type ReplicaSet } from './replicas.ts'
 
 const isEventStream = (url: string | undefined) => url?.split('?', 1)[0] === ROUTES.events.pattern
@@ -80,6 +81,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   const starting = set.start(count)
   const load = createLoadGenerator(ownUrl)
   const forwardToReplica = proxy(set)
+  const autoscaler = createAutoscaler(set, REPLICA_BOUNDS)
 
   // The budgets are spent here, in front of every replica: one budget per client, whatever the number of replicas.
   const server = createHttpServer(withBudgets([
@@ -93,6 +95,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     ...audienceRoutes(() => config.port, config.lan),
     ...replicaRoutes(set),
     ...faultRoutes(set),
+    ...autoscalerRoutes(autoscaler),
     ...loadRoutes(load),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
     ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: forwardToReplica })),
@@ -108,6 +111,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       load.stop()
+      autoscaler.stop()
       set.stopAll()
       server.close()
       server.closeAllConnections()

@@ -4,7 +4,7 @@
 // fails its draws while its health check stays green.
 import * as z from 'zod/mini'
 import { FAULT_SPECS, isFaultName } from '../control/faults.ts'
-import { emptyBodySchema, faultChangeSchema, REPLICA_NAME_PATTERN, replicaScopeSchema, rolloutRequestSchema, type ReplicaList } from '../../lib/wire.ts'
+import { autoscalerChangeSchema, emptyBodySchema, faultChangeSchema, REPLICA_NAME_PATTERN, replicaScopeSchema, rolloutRequestSchema, type ReplicaList } from '../../lib/wire.ts'
 import { readJsonBody, readOptionalJsonBody } from '../http/body.ts'
 import { localOnly } from '../http/local-only.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
@@ -13,6 +13,7 @@ import { ROUTES } from '../http/routes/table.ts'
 import { parseBody } from '../http/validation.ts'
 import { logger } from '../logger.ts'
 import { REPLICA_BOUNDS } from '../config.ts'
+import type { Autoscaler } from './autoscaler.ts'
 import { ReplicaConflictError, UnknownReplicaError, type ReplicaSet } from './replicas.ts'
 
 /** The replica set's refusals as the API's errors. */
@@ -105,6 +106,21 @@ export function faultRoutes(set: ReplicaSet): Route[] {
         const failed = answers.find((answer) => !answer.ok)
         if (failed) throw new HttpError(502, `a replica refused the change (${failed.status})`)
         sendJson(response, 200, { ...(await answers[0]!.json()), replicas: targets.map((replica) => replica.name) })
+      }),
+    },
+  ]
+}
+
+export function autoscalerRoutes(autoscaler: Autoscaler): Route[] {
+  return [
+    { ...ROUTES.autoscalerStatus, handler: localOnly(({ response }) => sendJson(response, 200, autoscaler.status())) },
+    {
+      ...ROUTES.setAutoscaler,
+      handler: localOnly(async ({ request, response }) => {
+        const { enabled, ...policy } = parseBody(autoscalerChangeSchema, await readJsonBody(request))
+        const changes = Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined))
+        autoscaler.configure(enabled, changes)
+        sendJson(response, 200, autoscaler.status())
       }),
     },
   ]

@@ -172,6 +172,13 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     forgetPeer(member.port)
   }
 
+  /** Out of the rotation, then its requests in flight finish (bounded). */
+  async function drain(member: Member): Promise<void> {
+    member.draining = true
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS
+    while (member.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+
   function find(name: string): Member {
     const member = members.find((candidate) => candidate.name === name)
     if (!member) throw new UnknownReplicaError(name)
@@ -213,6 +220,19 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
       return { name: member.name, state: stateOf(member), version: member.version, port: member.port }
     }),
 
+    /** Running replicas (crashed ones aside). */
+    running: (): number => live().length,
+
+    /** Scales down politely (the autoscaler): the newest running replica drains and stops. */
+    retireOne: (): Promise<void> => exclusive(async () => {
+      refuseDuringRollout()
+      const running = live()
+      if (running.length <= MIN_REPLICAS) throw new ReplicaConflictError(`at least ${MIN_REPLICAS} replica`)
+      const member = running[running.length - 1]!
+      await drain(member)
+      await remove(member, 'SIGTERM')
+    }),
+
     /** Starts a crashed replica again, under its name and port. */
     restart: (name: string): Promise<void> => exclusive(async () => {
       refuseDuringRollout()
@@ -240,11 +260,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
         await rollOut<Member>(live(), {
           start: () => launch(nextName(), version),
           ready: waitReady,
-          async drain(member) {
-            member.draining = true
-            const deadline = Date.now() + DRAIN_TIMEOUT_MS
-            while (member.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-          },
+          drain,
           stop: (member) => remove(member, 'SIGTERM'),
           discard: (member) => remove(member, 'SIGKILL'),
         })

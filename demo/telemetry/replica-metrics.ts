@@ -31,6 +31,12 @@ function forgetStale(nowMs: number): void {
   for (const [service, { receivedMs }] of latest) if (nowMs - receivedMs > STALE_AFTER_MS) latest.delete(service)
 }
 
+/** Each replica's latest metrics, by service name: what the HA autoscaler reads. */
+export function replicaMetricsSnapshot(nowMs = Date.now()): Map<string, ScopeMetrics[]> {
+  forgetStale(nowMs)
+  return new Map([...latest].map(([service, { scopeMetrics }]) => [service, scopeMetrics]))
+}
+
 export const replicaMetricsProducer: MetricProducer = {
   async collect(): Promise<CollectionResult> {
     forgetStale(Date.now())

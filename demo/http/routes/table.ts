@@ -66,6 +66,8 @@ export const ROUTES = {
   killReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
   restartReplica: route('POST', '/api/demo/replicas/:name', false, 'own'),
   rollout: route('POST', '/api/demo/rollout', false, 'own'),
+  autoscalerStatus: route('GET', '/api/demo/autoscaler', false, 'own'),
+  setAutoscaler: route('PUT', '/api/demo/autoscaler', false, 'own'),
 } as const satisfies Record<string, RouteDeclaration>
 
 const declarations: readonly RouteDeclaration[] = Object.values(ROUTES)

@@ -1,8 +1,9 @@
-// A small typed client of Draw64's demo control (/api/demo/faults, /load, /replicas, /rollout):
+// A small typed client of Draw64's demo control (/api/demo/faults, /load, /replicas, /rollout,
+// /autoscaler):
 // the DemoControls and ReplicaControls slides use it through the slides' proxy, `npm run fault` and `npm run load`
 // straight on the demo's port. Answers are parsed with the server's own schemas (lib/wire.ts).
 import { DRAW64_PROXY_PATH } from './demo-endpoints.ts'
-import { faultAnswerSchema, faultListSchema, loadStatusSchema, replicaListSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
+import { autoscalerStatusSchema, faultAnswerSchema, faultListSchema, loadStatusSchema, replicaListSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
 
 /** Why a call failed; `status` 0 when the demo could not be reached at all. */
 export class DemoControlError extends Error {
@@ -71,6 +72,8 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
     killReplica: (name: string) => call(replicaListSchema, `${replicasUrl}/${encodeURIComponent(name)}`, { method: 'DELETE' }),
     restartReplica: (name: string) => call(replicaListSchema, `${replicasUrl}/${encodeURIComponent(name)}`, { method: 'POST' }),
     rollout: (version: string) => call(replicaListSchema, `${base}/api/demo/rollout`, json('POST', { version })),
+    autoscaler: () => call(autoscalerStatusSchema, `${base}/api/demo/autoscaler`),
+    setAutoscaler: (enabled: boolean) => call(autoscalerStatusSchema, `${base}/api/demo/autoscaler`, json('PUT', { enabled })),
     /** Stops the load as the page goes away: a beacon cannot DELETE, a keepalive fetch can. */
     stopLoadOnUnload: (): void => void fetcher(loadUrl, { method: 'DELETE', keepalive: true }).catch(() => undefined),
   }

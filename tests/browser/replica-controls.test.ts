@@ -1,6 +1,7 @@
 // "La HA, en vrai" as the speaker plays it: Draw64 in HA mode behind `npm run dev`, a real
 // Chromium; a click on « Tuer » kills a replica while draws go on, and the service map draws
-// the balancer's refused calls to it as a red edge; « Relancer » brings it back.
+// the balancer's refused calls to it as a red edge; « Relancer » brings it back; « Auto »
+// switches the autoscaler.
 import type { Browser, Page } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
@@ -53,8 +54,8 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       expect(Number(await edge.getAttribute('data-error-share'))).toBe(0)
 
       await panel.locator('[data-kill="draw64-replica-1"]').click()
-      await panel.locator('[data-replica="draw64-replica-1"][data-replica-state="crashed"]').waitFor({ timeout: 5000 })
-      await expect.poll(async () => Number(await edge.getAttribute('data-error-share')), { timeout: 5000 }).toBeGreaterThan(0)
+      await panel.locator('[data-replica="draw64-replica-1"][data-replica-state="crashed"]').waitFor({ timeout: 15_000 })
+      await expect.poll(async () => Number(await edge.getAttribute('data-error-share')), { timeout: 10_000 }).toBeGreaterThan(0)
       await page.screenshot({ path: 'screenshots/replica-killed.png' })
     } finally {
       drawing = false
@@ -66,5 +67,16 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     await panel.locator('[data-restart="draw64-replica-1"]').click()
     await panel.locator('[data-replica="draw64-replica-1"][data-replica-state="ready"]').waitFor({ timeout: 30_000 })
     expect((await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).replicas.map((replica: { state: string }) => replica.state)).toEqual(['ready', 'ready'])
+  })
+
+  it('switches the autoscaler on and off', async () => {
+    const panel = page.locator('[data-live-component="ReplicaControls"][data-state="live"]:visible')
+    const toggle = panel.locator('[data-autoscaler]')
+    await expect.poll(() => toggle.getAttribute('aria-pressed'), { timeout: 5000 }).toBe('false')
+    await toggle.click()
+    await expect.poll(() => toggle.getAttribute('aria-pressed'), { timeout: 5000 }).toBe('true')
+    expect((await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled).toBe(true)
+    await toggle.click()
+    await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled, { timeout: 5000 }).toBe(false)
   })
 })

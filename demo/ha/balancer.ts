@@ -52,7 +52,8 @@ function proxy(set: ReplicaSet): Handler {
   let turn = 0
   return async (context) => {
     const body = await readBody(context.request)
-    const candidates = set.routable()
+    const healthy = set.routable()
+    const candidates = healthy.length > 0 ? healthy : set.lastResort()
     const first = turn++
     const counted = !isEventStream(context.request.url)
     for (let attempt = 0; attempt < candidates.length; attempt++) {

@@ -48,6 +48,7 @@ interface Member extends Replica {
   child: ChildProcess
   exited: Promise<unknown>
   everHealthy: boolean
+  failedChecks: number
   draining: boolean
 }
 
@@ -76,12 +77,20 @@ function stateOf(member: Member): ReplicaState {
 }
 
 async function answers(url: string): Promise<boolean> {
+  return (await probe(url)) === 'ok'
+}
+
+/** ok; refused (nothing listens: it is gone); or slow/failing (busy, maybe only for a moment). */
+async function probe(url: string): Promise<'ok' | 'refused' | 'failed'> {
   try {
-    return (await fetch(url, { signal: AbortSignal.timeout(500) })).ok
-  } catch {
-    return false
+    return (await fetch(url, { signal: AbortSignal.timeout(500) })).ok ? 'ok' : 'failed'
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ? 'refused' : 'failed'
   }
 }
+
+/** A replica too busy to answer its check in time stays in the rotation until this many in a row. */
+const FAILED_CHECKS_BEFORE_UNHEALTHY = 3
 
 export async function createReplicaSet(config: Draw64Config, balancerUrl: () => string) {
   const members: Member[] = []
@@ -133,7 +142,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     const child = spawnReplica(name, replicaPort, version)
     const member: Member = {
       name, port: replicaPort, url: `http://127.0.0.1:${replicaPort}`, version,
-      healthy: false, everHealthy: false, draining: false, inFlight: 0,
+      healthy: false, everHealthy: false, failedChecks: 0, draining: false, inFlight: 0,
       child, exited: once(child, 'exit'),
     }
     notePeer(replicaPort, name)
@@ -147,8 +156,10 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     await Promise.all(
       members.filter(isRunning).map(async (member) => {
         // A crash is learned the way a real balancer learns it: a failed check or a refused call.
-        member.healthy = await answers(`${member.url}/healthz`)
-        member.everHealthy ||= member.healthy
+        const result = await probe(`${member.url}/healthz`)
+        member.failedChecks = result === 'ok' ? 0 : member.failedChecks + 1
+        if (result === 'ok') member.healthy = member.everHealthy = true
+        else if (result === 'refused' || member.failedChecks >= FAILED_CHECKS_BEFORE_UNHEALTHY) member.healthy = false
       }),
     )
   }
@@ -199,6 +210,11 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     list: (): ReplicaView[] => members.map((member) => ({ name: member.name, state: stateOf(member), version: member.version, port: member.port })),
     /** The replicas a request may go to, in a stable order. */
     routable: (): Replica[] => members.filter((member) => member.healthy && !member.draining && isRunning(member)),
+    /**
+     * When none is healthy, every running one still in the rotation: trying a replica that may
+     * be back beats answering 503 for sure (Envoy's "panic mode").
+     */
+    lastResort: (): Replica[] => members.filter((member) => member.everHealthy && !member.draining && isRunning(member)),
     get rollingOut() {
       return rollingOut
     },

@@ -110,7 +110,8 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
 
   function spawnReplica(name: string, port: number, version: string): ChildProcess {
     const child = spawnDraw64([], {
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel tells the replica when the balancer is gone (demo/main.ts).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: {
         ...process.env,
         DRAW64_LAN: '',

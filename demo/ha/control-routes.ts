@@ -4,7 +4,7 @@
 // fails its draws while its health check stays green.
 import * as z from 'zod/mini'
 import { FAULT_SPECS, isFaultName } from '../control/faults.ts'
-import { autoscalerChangeSchema, emptyBodySchema, faultChangeSchema, REPLICA_NAME_PATTERN, replicaScopeSchema, rolloutRequestSchema, type ReplicaList } from '../../lib/wire.ts'
+import { autoscalerChangeSchema, emptyBodySchema, faultChangeSchema, type FaultChange, REPLICA_NAME_PATTERN, replicaScopeSchema, rolloutRequestSchema, type ReplicaList } from '../../lib/wire.ts'
 import { readJsonBody, readOptionalJsonBody } from '../http/body.ts'
 import { localOnly } from '../http/local-only.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
@@ -83,6 +83,14 @@ export function replicaRoutes(set: ReplicaSet): Route[] {
 export function faultRoutes(set: ReplicaSet): Route[] {
   const send = (url: string, method: string, body?: unknown) =>
     fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(2000) })
+  // The flags switched on every replica, so that a replica started later (added, restarted,
+  // rolled out) joins in the same state; a flag scoped to one replica stays with it.
+  const everywhere = new Map<string, FaultChange>()
+  set.onFirstReady((replica) => {
+    for (const [name, change] of everywhere) {
+      send(`${replica.url}/api/demo/faults/${name}`, 'PUT', change).catch((error: Error) => logger.warn({ err: error }, `${replica.name} missed fault ${name}`))
+    }
+  })
   return [
     {
       ...ROUTES.listFaults,
@@ -102,6 +110,7 @@ export function faultRoutes(set: ReplicaSet): Route[] {
         const { replica: scope, ...change } = parseBody(schema, await readJsonBody(request))
         const targets = set.routable().filter((replica) => scope === undefined || replica.name === scope)
         if (targets.length === 0) throw new HttpError(scope ? 409 : 503, scope ? `${scope} is not running` : 'no replica is available')
+        if (scope === undefined) everywhere.set(params.name, change)
         const answers = await Promise.all(targets.map((replica) => send(`${replica.url}${request.url}`, 'PUT', change)))
         const failed = answers.find((answer) => !answer.ok)
         if (failed) throw new HttpError(502, `a replica refused the change (${failed.status})`)

@@ -153,13 +153,20 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     return member
   }
 
+  const readyListeners: ((replica: Replica) => void)[] = []
+  function becameHealthy(member: Member): void {
+    const first = !member.everHealthy
+    member.healthy = member.everHealthy = true
+    if (first) for (const listener of readyListeners) listener(member)
+  }
+
   async function checkHealth(): Promise<void> {
     await Promise.all(
       members.filter(isRunning).map(async (member) => {
         // A crash is learned the way a real balancer learns it: a failed check or a refused call.
         const result = await probe(`${member.url}/healthz`)
         member.failedChecks = result === 'ok' ? 0 : member.failedChecks + 1
-        if (result === 'ok') member.healthy = member.everHealthy = true
+        if (result === 'ok') becameHealthy(member)
         else if (result === 'refused' || member.failedChecks >= FAILED_CHECKS_BEFORE_UNHEALTHY) member.healthy = false
       }),
     )
@@ -169,7 +176,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     const deadline = Date.now() + READY_TIMEOUT_MS
     while (Date.now() < deadline && isRunning(member)) {
       if (await answers(`${member.url}/readyz`)) {
-        member.healthy = member.everHealthy = true
+        becameHealthy(member)
         return true
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -236,6 +243,9 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
       const member = crashed ? await launch(crashed.name, currentVersion(), crashed.port) : await launch(nextName(), currentVersion())
       return { name: member.name, state: stateOf(member), version: member.version, port: member.port }
     }),
+
+    /** Called once per replica process, when it first passes its check. */
+    onFirstReady: (listener: (replica: Replica) => void): void => void readyListeners.push(listener),
 
     /** Running replicas (crashed ones aside). */
     running: (): number => live().length,

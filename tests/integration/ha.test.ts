@@ -248,6 +248,24 @@ describe('HA topology: a balancer in front of two replicas', () => {
     // The metrics split by version: the room sees v2 take over.
     await expect.poll(async () => findFamily(await scrape(), 'draw64_pixels_drawn_total')?.samples.some((sample) => sample.labels.service_version === '2'), { timeout: 5000 }).toBe(true)
   }, 90_000)
+
+  it('starts a replica added later with the flags switched on every replica, not those scoped to one', async () => {
+    const [first, second] = (await replicaList()).map((replica) => replica.name)
+    const put = (name: string, body: unknown) => fetch(`${base}/api/demo/faults/${name}`, { method: 'PUT', headers: JSON_TYPE, body: JSON.stringify(body) })
+    expect((await put('drawLatency', { enabled: true, value: 100 })).status).toBe(200)
+    expect((await put('drawErrors', { enabled: true, value: 10, replica: first })).status).toBe(200)
+    try {
+      const added = (await json(await fetch(`${base}/api/demo/replicas`, { method: 'POST' }))).replica.name
+      await expect.poll(async () => (await replicaList()).find((replica) => replica.name === added)?.state, { timeout: 30_000, interval: 250 }).toBe('ready')
+      await expect.poll(async () => (await json(await fetch(`${base}/api/demo/faults`))).byReplica[added]?.drawLatency, { timeout: 5000 })
+        .toMatchObject({ enabled: true, value: 100 })
+      const byReplica = (await json(await fetch(`${base}/api/demo/faults`))).byReplica
+      expect([byReplica[first!].drawErrors.enabled, byReplica[second!].drawErrors.enabled, byReplica[added].drawErrors.enabled]).toEqual([true, false, false])
+    } finally {
+      await put('drawLatency', { enabled: false })
+      await put('drawErrors', { enabled: false })
+    }
+  }, 60_000)
 })
 
 const JSON_TYPE = { 'content-type': 'application/json' }

@@ -85,12 +85,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Draw64Config {
   }
 }
 
+/** How many replicas the HA balancer runs at once: what the slides may add and kill between. */
+export const REPLICA_BOUNDS = { min: 1, max: 4 } as const
+
 /** `npm run demo -- --replicas 2`: the HA topology, a balancer in front of that many replicas. */
 export function replicasFromArgv(argv: string[] = process.argv): number {
   const index = argv.indexOf('--replicas')
   if (index < 0) return 0
   const count = Number(argv[index + 1])
-  if (!Number.isInteger(count) || count < 1 || count > 8) throw new Error(`--replicas takes a number from 1 to 8, got "${argv[index + 1]}"`)
+  const { min, max } = REPLICA_BOUNDS
+  if (!Number.isInteger(count) || count < min || count > max) throw new Error(`--replicas takes a number from ${min} to ${max}, got "${argv[index + 1]}"`)
   return count
 }
 

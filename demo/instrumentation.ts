@@ -16,12 +16,14 @@ import { AggregationType } from '@opentelemetry/sdk-metrics'
 import { NodeSDK } from '@opentelemetry/sdk-node'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { loadConfig, serviceName } from './config.ts'
+import { peerServiceAt } from './ha/peers.ts'
 import { pathMatcher } from './http/router.ts'
 import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
 import { startCardinalityLab } from './telemetry/cardinality-lab.ts'
 import { DeltaReader, startTemporality } from './telemetry/temporality.ts'
 import { headSampler, startTailSampling, tailSampler } from './telemetry/sampling.ts'
+import { replicaMetricsProducer } from './telemetry/replica-metrics.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
 
 const config = loadConfig()
@@ -36,6 +38,12 @@ const isUntraced = (request: IncomingMessage) => isUntracedPath(request.url ?? '
 // otherwise be one client span as long as the connection).
 const isUntracedOutgoing = (request: RequestOptions) => isUntracedPath(request.path ?? '')
 
+// The balancer's calls to its replicas name their peer, even when it refused the connection.
+const peerOfOutgoing = (request: RequestOptions) => {
+  const peer = peerServiceAt(request.port)
+  return peer ? { 'peer.service': peer } : {}
+}
+
 // #region buckets
 // Draws take well under 5 ms: finer buckets than the semantic conventions' default ones,
 // so that p50/p95/p99 computed from the buckets mean something.
@@ -45,8 +53,13 @@ const HTTP_DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0
 function startTelemetry(): void {
   // ESM imports bypass require(): this hook lets the instrumentations patch pino and node:http.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url)
-  // The chapter 6 cardinality lab's counter is scraped with the rest (telemetry/cardinality-lab.ts).
-  const prometheus = new PrometheusExporter({ host: config.metricsHost, port: config.metricsPort, metricProducers: [startCardinalityLab()] })
+  // Scraped with the rest: the chapter 6 cardinality lab's counter (telemetry/cardinality-lab.ts)
+  // and, on the HA balancer, the metrics its replicas push to it (telemetry/replica-metrics.ts).
+  const prometheus = new PrometheusExporter({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    metricProducers: [startCardinalityLab(), replicaMetricsProducer],
+  })
   // The same counters read as delta too, for the Temporality slide (telemetry/temporality.ts).
   const delta = new DeltaReader()
 
@@ -54,7 +67,8 @@ function startTelemetry(): void {
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: serviceName(),
-      [ATTR_SERVICE_VERSION]: version,
+      // An HA replica runs the version its balancer deployed (a rollout changes it).
+      [ATTR_SERVICE_VERSION]: process.env.DRAW64_VERSION || version,
       'service.instance.id': randomUUID(),
     }),
     // Head sampling switchable from the slides; the tail policy sits before the slides' buffer (telemetry/sampling.ts).
@@ -73,7 +87,11 @@ function startTelemetry(): void {
       },
     ],
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: isUntraced, ignoreOutgoingRequestHook: isUntracedOutgoing }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: isUntraced,
+        ignoreOutgoingRequestHook: isUntracedOutgoing,
+        startOutgoingSpanHook: peerOfOutgoing,
+      }),
       new PinoInstrumentation(),
       new RuntimeNodeInstrumentation(),
     ],

@@ -82,4 +82,10 @@ function startServer(): void {
   }
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))
+  // An HA replica leaves with its balancer, even one killed with SIGKILL: their IPC channel
+  // closes. Unreferenced, the channel alone does not keep the replica running.
+  if (process.channel) {
+    process.channel.unref()
+    process.once('disconnect', () => shutdown('balancer gone'))
+  }
 }

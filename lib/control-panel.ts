@@ -3,7 +3,7 @@
 // the message of a failed call. The calls themselves are lib/demo-control-api.ts.
 import { defaultFaultStates } from '../demo/control/faults.ts'
 import { DemoControlError } from './demo-control-api.ts'
-import type { FaultState, LoadRequest, LoadStatus } from './wire.ts'
+import type { FaultState, LoadRequest, LoadStatus, ReplicaInfo } from './wire.ts'
 
 export type Faults = Record<string, FaultState>
 
@@ -73,5 +73,29 @@ export function errorMessage(error: unknown): string {
   if (!(error instanceof DemoControlError) || error.status === 0 || error.status >= 500) return 'démo injoignable'
   if (error.forbidden) return 'Pilotage réservé à la machine du speaker'
   if (error.status === 409) return 'Une charge tourne déjà'
+  return error.message
+}
+
+/** The version a rollout goes to: one past the highest numbered one running ("1" → "2"). */
+export function nextVersion(replicas: readonly ReplicaInfo[]): string {
+  const numbers = replicas.map((replica) => Number.parseInt(replica.version, 10)).filter(Number.isFinite)
+  return String(Math.max(0, ...numbers) + 1)
+}
+
+/** Each replica state as the panel says it, with its dot's colour. */
+export const REPLICA_STATES: Record<ReplicaInfo['state'], { label: string; dot: string }> = {
+  starting: { label: 'démarre', dot: 'bg-amber-400 animate-pulse' },
+  ready: { label: 'prête', dot: 'bg-green-400' },
+  unhealthy: { label: 'malade', dot: 'bg-orange-500' },
+  draining: { label: 'se vide', dot: 'bg-sky-400 animate-pulse' },
+  crashed: { label: 'tuée', dot: 'bg-red-500' },
+}
+
+/** A refused replica action, in French: the bounds and the rollout are the usual reasons. */
+export function replicaErrorMessage(error: unknown): string {
+  if (!(error instanceof DemoControlError) || error.status !== 409) return errorMessage(error)
+  if (/at most/.test(error.message)) return 'Quatre répliques au plus'
+  if (/last replica/.test(error.message)) return 'La dernière réplique reste : la démo en garde une'
+  if (/rollout/.test(error.message)) return 'Un déploiement est en cours'
   return error.message
 }

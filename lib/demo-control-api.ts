@@ -1,8 +1,12 @@
-// A small typed client of Draw64's demo control (/api/demo/faults, /api/demo/load): the
-// DemoControls slide uses it through the slides' proxy, `npm run fault` and `npm run load`
-// straight on the demo's port. Answers are parsed with the server's own schemas (lib/wire.ts).
+// A small typed client of Draw64's demo control (/api/demo/faults, /load, /cardinality,
+// /sampling, /replicas, /rollout, /autoscaler): the slides' levers use it through the slides'
+// proxy, `npm run fault` and `npm run load` straight on the demo's port. Answers are parsed
+// with the server's own schemas (lib/wire.ts).
 import { DRAW64_PROXY_PATH } from './demo-endpoints.ts'
-import { cardinalityAnswerSchema, faultAnswerSchema, samplingAnswerSchema, type SamplingChange, faultListSchema, loadStatusSchema, type FaultChange, type LoadRequest, type Schema } from './wire.ts'
+import {
+  autoscalerStatusSchema, cardinalityAnswerSchema, faultAnswerSchema, faultListSchema, loadStatusSchema, replicaListSchema, samplingAnswerSchema,
+  type FaultChange, type LoadRequest, type SamplingChange, type Schema,
+} from './wire.ts'
 
 /** Why a call failed; `status` 0 when the demo could not be reached at all. */
 export class DemoControlError extends Error {
@@ -35,6 +39,7 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
   const loadUrl = `${base}/api/demo/load`
   const cardinalityUrl = `${base}/api/demo/cardinality`
   const samplingUrl = `${base}/api/demo/sampling`
+  const replicasUrl = `${base}/api/demo/replicas`
 
   async function call<T>(schema: Schema<T>, url: string, init: RequestInit = {}): Promise<T> {
     let response: Response
@@ -70,6 +75,13 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
     cardinality: () => call(cardinalityAnswerSchema, cardinalityUrl),
     setCardinalityView: (viewDropsRequestId: boolean) => call(cardinalityAnswerSchema, cardinalityUrl, json('PUT', { viewDropsRequestId })),
     setSampling: (change: SamplingChange) => call(samplingAnswerSchema, samplingUrl, json('PUT', change)),
+    replicas: () => call(replicaListSchema, replicasUrl),
+    addReplica: () => call(replicaListSchema, replicasUrl, { method: 'POST' }),
+    killReplica: (name: string) => call(replicaListSchema, `${replicasUrl}/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+    restartReplica: (name: string) => call(replicaListSchema, `${replicasUrl}/${encodeURIComponent(name)}`, { method: 'POST' }),
+    rollout: (version: string) => call(replicaListSchema, `${base}/api/demo/rollout`, json('POST', { version })),
+    autoscaler: () => call(autoscalerStatusSchema, `${base}/api/demo/autoscaler`),
+    setAutoscaler: (enabled: boolean) => call(autoscalerStatusSchema, `${base}/api/demo/autoscaler`, json('PUT', { enabled })),
     /** Stops the load as the page goes away: a beacon cannot DELETE, a keepalive fetch can. */
     stopLoadOnUnload: (): void => void fetcher(loadUrl, { method: 'DELETE', keepalive: true }).catch(() => undefined),
   }

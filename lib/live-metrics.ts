@@ -85,8 +85,13 @@ type LabelFilter = (labels: Labels) => boolean
 const MS_PER_SECOND = 1000
 const BYTES_PER_MB = 1_000_000
 
+// In HA mode the balancer's /metrics also carries each replica's series, labelled with its
+// service_name. The balancer sees every request once: the HTTP charts count its own series.
+const ownSeries: LabelFilter = (labels) => labels.service_name === undefined
+
 function httpLabels(filter: HttpFilter, status: (code: number) => boolean = () => true): LabelFilter {
   return (labels) =>
+    ownSeries(labels) &&
     (filter.route === undefined || labels.http_route === filter.route) &&
     (filter.method === undefined || labels.http_request_method === filter.method) &&
     status(Number(labels.http_response_status_code))
@@ -112,6 +117,19 @@ function quantilesMs(prev: ScrapeReading, curr: ScrapeReading, name: string, qua
 function gauge(curr: ScrapeReading, name: string): number {
   const family = findFamily(curr.families, name)
   return family ? sumSamples(family) : Number.NaN
+}
+
+/**
+ * A gauge of each process (the balancer's own, each replica's) above another gauge of the same
+ * process, in ms: the worst process, the one a fault slows down, is the one worth seeing.
+ */
+function worstProcessAboveMs(curr: ScrapeReading, name: string, floorName: string): number {
+  const byProcess = (family: MetricFamily | undefined) =>
+    new Map(family?.samples.map((sample) => [sample.labels.service_name ?? '', sample.value]))
+  const values = byProcess(findFamily(curr.families, name))
+  const floors = byProcess(findFamily(curr.families, floorName))
+  const above = [...values].map(([process, value]) => Math.max(0, value - (floors.get(process) ?? 0)) * MS_PER_SECOND)
+  return above.length === 0 ? Number.NaN : Math.max(...above)
 }
 
 /** A chart of one counter's rate per second. */
@@ -158,10 +176,7 @@ export const METRIC_CHARTS = {
     unit: 'ms',
     series: [SERIES.p50, SERIES.p99],
     headline: 1,
-    values: (_, curr) =>
-      [EVENT_LOOP_DELAY_P50, EVENT_LOOP_DELAY_P99].map(
-        (name) => Math.max(0, gauge(curr, name) - gauge(curr, EVENT_LOOP_DELAY_MIN)) * MS_PER_SECOND,
-      ),
+    values: (_, curr) => [EVENT_LOOP_DELAY_P50, EVENT_LOOP_DELAY_P99].map((name) => worstProcessAboveMs(curr, name, EVENT_LOOP_DELAY_MIN)),
   },
   heap: {
     label: 'Tas V8 utilisé',

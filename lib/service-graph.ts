@@ -207,12 +207,14 @@ export function layoutServiceGraph(graph: ServiceGraph): Record<string, NodePosi
 
 /**
  * Every request between two parties found in the spans:
- * - a span whose parent is in another service: the parent's service called the span's;
- * - a CLIENT span with `db.system.name`: a statement sent to that database.
- * A call that never reached its peer (refused) leaves only the caller's CLIENT span, which
- * names no peer yet: it counts as a failure of the caller's own request, not as an edge.
- * A SERVER span whose parent is unknown (a root, or a caller outside the buffer) is still a
- * request its service served.
+ * - a CLIENT span with `db.system.name`: a statement sent to that database;
+ * - a CLIENT span with `peer.service`: a call to that service, as its caller saw it. It exists
+ *   even when the peer never answered: a refused call (a crashed replica) is a failed call, a
+ *   red edge, not silence. The peer's SERVER span under it then only counts as served;
+ * - otherwise a span whose parent is in another service: the parent's service called the span's.
+ * A refused call whose CLIENT span names no peer counts as a failure of the caller's own
+ * request, not as an edge. A SERVER span whose parent is unknown (a root, or a caller outside
+ * the buffer) is still a request its service served.
  */
 function collectCalls(spans: readonly TelemetrySpan[]): Call[] {
   const byId = new Map(spans.map((span) => [`${span.traceId}/${span.spanId}`, span]))
@@ -221,9 +223,12 @@ function collectCalls(spans: readonly TelemetrySpan[]): Call[] {
     const endMs = spanEndMs(span)
     const parent = span.parentSpanId ? byId.get(`${span.traceId}/${span.parentSpanId}`) : undefined
     const database = span.kind === SPAN_KIND_CLIENT ? span.attributes['db.system.name'] : undefined
+    const peer = peerOf(span)
     if (typeof database === 'string' && database) {
       calls.push({ from: span.serviceName, to: database, toKind: 'database', endMs, failed: isFailed(span), served: true })
-    } else if (parent && parent.serviceName !== span.serviceName) {
+    } else if (peer !== undefined) {
+      calls.push({ from: span.serviceName, to: peer, toKind: 'service', endMs, failed: isFailedCall(span), served: false })
+    } else if (parent && parent.serviceName !== span.serviceName && peerOf(parent) === undefined) {
       const failed = isFailed(span) || (parent.kind === SPAN_KIND_CLIENT && isFailed(parent))
       const served = span.kind === SPAN_KIND_SERVER
       calls.push({ from: parent.serviceName, to: span.serviceName, toKind: 'service', endMs, failed, served })
@@ -232,6 +237,12 @@ function collectCalls(spans: readonly TelemetrySpan[]): Call[] {
     }
   }
   return calls
+}
+
+/** The service a CLIENT span called, when it says (`peer.service`). */
+function peerOf(span: TelemetrySpan): string | undefined {
+  const peer = span.kind === SPAN_KIND_CLIENT ? span.attributes['peer.service'] : undefined
+  return typeof peer === 'string' && peer ? peer : undefined
 }
 
 const EDGE_KEY_SEPARATOR = '\u0000'
@@ -244,6 +255,15 @@ function latest(a: number | undefined, b: number | undefined): number | undefine
 function isFailed(span: TelemetrySpan): boolean {
   const status = span.attributes['http.response.status_code']
   return span.status.code === STATUS_ERROR || (typeof status === 'number' && status >= 500)
+}
+
+/**
+ * A call failed for its callee when it got no answer (refused, reset) or a 5xx. An HTTP client
+ * span is an error from 400 on, but a 404 is the caller's mistake, not a failing service.
+ */
+function isFailedCall(span: TelemetrySpan): boolean {
+  const status = span.attributes['http.response.status_code']
+  return typeof status === 'number' ? status >= 500 : span.status.code === STATUS_ERROR
 }
 
 function failedShare(calls: readonly Call[]): number {

@@ -211,6 +211,77 @@ export const loadStatusSchema = z.object({
 })
 export type LoadStatus = z.infer<typeof loadStatusSchema>
 
+// ---- demo control: HA replicas (demo/ha/) ----
+
+const replicaSchema = z.object({
+  name: z.string(),
+  state: z.enum(['starting', 'ready', 'unhealthy', 'draining', 'crashed']),
+  version: z.string(),
+  port: z.number(),
+})
+export type ReplicaInfo = z.infer<typeof replicaSchema>
+
+/** GET /api/demo/replicas: the replicas, their bounds, and the version being rolled out, if any. */
+export const replicaListSchema = z.object({
+  replicas: z.array(replicaSchema),
+  min: z.number(),
+  max: z.number(),
+  rollingOut: z.nullable(z.string()),
+})
+export type ReplicaList = z.infer<typeof replicaListSchema>
+
+export const REPLICA_NAME_PATTERN = /^draw64-replica-[1-9]\d?$/
+
+/** POST /api/demo/replicas and DELETE /api/demo/replicas/:name take no options: no body, or {}. */
+export const emptyBodySchema = z.strictObject({}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be empty or {}') })
+
+/** POST /api/demo/rollout: the version the replicas are replaced by. */
+export const rolloutRequestSchema = z.strictObject({
+  version: z.string({ error: 'version must be a string such as "2"' }).check(
+    z.regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,19}$/, { error: 'version must be 1 to 20 letters, digits, dots, dashes or pluses, such as "2"' }),
+  ),
+})
+
+/** A fault flag switched on one replica only: PUT /api/demo/faults/:name on the balancer. */
+export const replicaScopeSchema = z.optional(z.string({ error: 'replica must be a replica name such as "draw64-replica-2"' }).check(
+  z.regex(REPLICA_NAME_PATTERN, { error: 'replica must be a replica name such as "draw64-replica-2"' }),
+))
+
+// ---- demo control: the HA autoscaler (demo/ha/autoscaler.ts) ----
+
+const bounded = (name: string, min: number, max: number, unit: string) =>
+  z.number({ error: `${name} must be a number from ${min} to ${max}${unit}` }).check(z.gte(min, { error: `${name} must be a number from ${min} to ${max}${unit}` }), z.lte(max, { error: `${name} must be a number from ${min} to ${max}${unit}` }))
+
+const autoscalerPolicyShape = {
+  /** Add a replica when the replicas' p95 stays above this (ms)… */
+  p95Ms: bounded('p95Ms', 1, 60_000, ' ms'),
+  /** … or the worst event-loop delay p99 does (ms)… */
+  loopDelayMs: bounded('loopDelayMs', 1, 60_000, ' ms'),
+  /** … for this long (s). */
+  sustainSeconds: bounded('sustainSeconds', 1, 600, ' s'),
+  /** Remove one when they serve fewer requests per second than this… */
+  idleRate: bounded('idleRate', 0, 10_000, ' req/s'),
+  /** … for this long (s). */
+  idleSeconds: bounded('idleSeconds', 1, 600, ' s'),
+  /** No change sooner than this after the last one (s). */
+  cooldownSeconds: bounded('cooldownSeconds', 0, 600, ' s'),
+}
+export const autoscalerPolicySchema = z.object(autoscalerPolicyShape)
+export type AutoscalerPolicy = z.infer<typeof autoscalerPolicySchema>
+
+/** PUT /api/demo/autoscaler: on or off, and any thresholds to change. */
+export const autoscalerChangeSchema = z.strictObject({
+  enabled: z.boolean({ error: 'enabled must be true or false' }),
+  ...Object.fromEntries(Object.entries(autoscalerPolicyShape).map(([key, schema]) => [key, z.optional(schema)])) as { [Key in keyof typeof autoscalerPolicyShape]: z.ZodMiniOptional<(typeof autoscalerPolicyShape)[Key]> },
+})
+
+export const autoscalerStatusSchema = z.object({
+  enabled: z.boolean(),
+  policy: autoscalerPolicySchema,
+  lastDecision: z.nullable(z.object({ time: z.string(), change: z.number(), reason: z.string() })),
+})
+export type AutoscalerStatus = z.infer<typeof autoscalerStatusSchema>
+
 // ---- telemetry: /api/telemetry/spans and /logs, and the recording made of them ----
 
 /** OpenTelemetry's AnyValue, as JSON carries it: the API types it `unknown`, so does the wire. */

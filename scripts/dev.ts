@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_PORTS, loadConfig, replicasFromArgv } from '../demo/config.ts'
+import { spawnDraw64 } from '../demo/ha/draw64-command.ts'
 import { lanAddress } from '../demo/lan.ts'
 
 const lan = process.argv.includes('--lan')
@@ -46,7 +47,7 @@ process.on('SIGTERM', () => stop())
 function startDraw64(logFile: string): void {
   const log = openSync(logFile, 'w')
   const args = replicas > 0 ? ['--replicas', String(replicas)] : []
-  draw64 = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/instrumentation.ts', 'demo/main.ts', ...args], {
+  draw64 = spawnDraw64(args, {
     env,
     stdio: ['ignore', log, 'inherit'],
   })

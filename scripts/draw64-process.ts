@@ -1,12 +1,11 @@
 // Starts the real Draw64 server (`npm run demo`'s command) on free ports with its own data
 // folder, and stops it politely or with SIGKILL. Used by the tests, the benchmarks and the scripts.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../demo/free-port.ts'
-
-const ROOT = join(import.meta.dirname, '..')
+import { spawnDraw64 } from '../demo/ha/draw64-command.ts'
 
 export interface Draw64Process {
   baseUrl: string
@@ -48,8 +47,8 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
   const port = options.port ?? (await freePort())
   const metricsPort = options.metricsPort ?? (await freePort())
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'draw64-test-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './demo/instrumentation.ts', 'demo/main.ts', ...(options.args ?? [])], {
-    cwd: options.root ?? ROOT,
+  const child = spawnDraw64(options.args ?? [], {
+    ...(options.root && { cwd: options.root }),
     env: {
       ...process.env,
       DRAW64_HOST: '127.0.0.1',

@@ -4,14 +4,13 @@
 // propagates the W3C trace context: one stroke is one trace across balancer and replica.
 // The balancer also serves the slides' telemetry endpoints, for all three processes.
 import http from 'node:http'
-import type { Draw64Config } from '../config.ts'
+import { REPLICA_BOUNDS, type Draw64Config } from '../config.ts'
 import { createLoadGenerator } from '../control/load-generator.ts'
 import { readBody } from '../http/body.ts'
 import { createBudgets, withBudgets } from '../http/budgets.ts'
 import { forwardedFor } from '../http/client-address.ts'
-import { localOnly } from '../http/local-only.ts'
 import { HttpError, sendJson } from '../http/respond.ts'
-import type { Handler, RequestContext, Route } from '../http/router.ts'
+import type { Handler, RequestContext } from '../http/router.ts'
 import { audienceRoutes } from '../http/routes/audience.ts'
 import { cardinalityRoutes, loadRoutes, samplingRoutes } from '../http/routes/control.ts'
 import { healthRoutes } from '../http/routes/health.ts'
@@ -20,10 +19,14 @@ import { FORWARDED_ROUTES, ROUTES } from '../http/routes/table.ts'
 import { telemetryRoutes } from '../http/routes/telemetry.ts'
 import { createHttpServer } from '../http/server.ts'
 import { logger } from '../logger.ts'
-import { faultAnswerSchema, faultListSchema, type FaultState } from '../../lib/wire.ts'
-import { createFaults, isFaultName, type Faults } from '../control/faults.ts'
+import { faultListSchema, type FaultState } from '../../lib/wire.ts'
+import { createFaults, type FaultName, type Faults } from '../control/faults.ts'
 import { countDraw } from '../telemetry/cardinality-lab.ts'
-import { startReplicas, type Replica, type ReplicaSet } from './replicas.ts'
+import { createAutoscaler } from './autoscaler.ts'
+import { autoscalerRoutes, faultRoutes, replicaRoutes } from './control-routes.ts'
+import { createReplicaSet, type Replica, type ReplicaSet } from './replicas.ts'
+
+const isEventStream = (url: string | undefined) => url?.split('?', 1)[0] === ROUTES.events.pattern
 
 /** Forwards one request to one replica; rejects with the connection error if it cannot connect. */
 function forward(replica: Replica, { request, response }: RequestContext, body: Buffer): Promise<void> {
@@ -33,29 +36,41 @@ function forward(replica: Replica, { request, response }: RequestContext, body: 
       response.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-draw64-replica': replica.name })
       answer.pipe(response)
       answer.on('end', resolve)
-      response.on('close', () => upstream.destroy())
+      response.on('close', () => {
+        upstream.destroy()
+        resolve()
+      })
     })
     upstream.on('error', reject)
     upstream.end(body)
   })
 }
 
-/** Round-robin: each request takes its turn as it arrives, so a concurrent burst is spread too. */
+/**
+ * Round-robin: each request takes its turn as it arrives, so a concurrent burst is spread too.
+ * A replica that refuses the connection (it crashed) is taken out of the rotation until its
+ * health check passes again, and the request goes to the next one: the client sees no error.
+ */
 function proxy(set: ReplicaSet): Handler {
   let turn = 0
   return async (context) => {
     const body = await readBody(context.request)
-    const candidates = set.replicas.filter((replica) => replica.healthy)
+    const healthy = set.routable()
+    const candidates = healthy.length > 0 ? healthy : set.lastResort()
     const first = turn++
+    const counted = !isEventStream(context.request.url)
     for (let attempt = 0; attempt < candidates.length; attempt++) {
-      const replica = candidates[(first + attempt) % candidates.length]
+      const replica = candidates[(first + attempt) % candidates.length]!
+      if (counted) replica.inFlight++
       try {
         await forward(replica, context, body)
         return
       } catch (error) {
         if (context.response.headersSent) throw error
-        replica.healthy = false // routed around until its health check passes again
+        replica.healthy = false
         logger.warn(`${replica.name} refused ${context.request.method} ${context.request.url}: trying the next replica`)
+      } finally {
+        if (counted) replica.inFlight--
       }
     }
     throw new HttpError(503, 'no replica is available')
@@ -63,34 +78,11 @@ function proxy(set: ReplicaSet): Handler {
 }
 
 /**
- * Fault flags live in each replica: the balancer switches them on all of them at once.
- * `onAnswer` sees the first replica's answer (validated there) before it is sent on.
- */
-function broadcastToReplicas(set: ReplicaSet, onAnswer: (status: number, body: unknown, context: RequestContext) => void = () => {}): Handler {
-  return localOnly(async (context) => {
-    const { request, response } = context
-    const body = request.method === 'GET' ? undefined : await readBody(request)
-    const answers = await Promise.all(
-      set.replicas
-        .filter((replica) => replica.healthy)
-        .map((replica) => fetch(`${replica.url}${request.url}`, { method: request.method, headers: { 'content-type': 'application/json' }, body: body?.toString('utf8') })),
-    )
-    if (answers.length === 0) throw new HttpError(503, 'no replica is available')
-    const answer: unknown = await answers[0].json()
-    onAnswer(answers[0].status, answer, context)
-    sendJson(response, answers[0].status, answer)
-  })
-}
-
-/**
  * The cardinality lab runs here, where the slides scrape /metrics: the balancer counts the draws
  * it forwards, with the attributes of its own copy of the flags (kept as the replicas answer).
  */
 function mirrorFault(faults: Faults) {
-  return (status: number, body: unknown, { params }: RequestContext) => {
-    const answer = faultAnswerSchema.safeParse(body)
-    if (status === 200 && answer.success && isFaultName(params.name)) faults.set(params.name, answer.data.fault.enabled, answer.data.fault.value)
-  }
+  return (name: FaultName, fault: FaultState) => faults.set(name, fault.enabled, fault.value)
 }
 
 function countingDraws(faults: Faults, forward: Handler): Handler {
@@ -102,68 +94,53 @@ function countingDraws(faults: Faults, forward: Handler): Handler {
 
 /** drawErrors as the replicas have it (the balancer switches it on all of them at once). */
 async function drawErrorsOf(set: ReplicaSet): Promise<FaultState> {
-  const replica = set.replicas.find((candidate) => candidate.healthy)
+  const replica = set.routable()[0]
   if (!replica) throw new HttpError(503, 'no replica is available')
   return faultListSchema.parse(await (await fetch(`${replica.url}/api/demo/faults`)).json()).faults.drawErrors!
-}
-
-function replicaRoutes(set: ReplicaSet): Route[] {
-  const named = (action: (name: string) => boolean | Promise<boolean>, verb: string): Handler =>
-    localOnly(async ({ response, params }) => {
-      if (!set.find(params.name)) throw new HttpError(404, `no replica named "${params.name}"`)
-      if (!(await action(params.name))) throw new HttpError(409, `${params.name} is already ${verb}`)
-      sendJson(response, 202, { replicas: set.replicas })
-    })
-  return [
-    { ...ROUTES.listReplicas, handler: localOnly(({ response }) => sendJson(response, 200, { replicas: set.replicas })) },
-    { ...ROUTES.stopReplica, handler: named(set.stop, 'stopped') },
-    { ...ROUTES.restartReplica, handler: named(set.restart, 'running') },
-  ]
 }
 
 export async function startBalancer(config: Draw64Config, count: number): Promise<void> {
   // The replicas export their telemetry to the balancer, so its port must be known in advance.
   if (config.port === 0) throw new Error('--replicas needs a fixed DRAW64_PORT')
   const ownUrl = () => `http://127.0.0.1:${config.port}`
-  const set = await startReplicas(config, count, ownUrl)
+  const set = await createReplicaSet(config, ownUrl)
+  const starting = set.start(count)
   const load = createLoadGenerator(ownUrl)
   const forwardToReplica = proxy(set)
   const faults = createFaults()
+  const autoscaler = createAutoscaler(set, REPLICA_BOUNDS)
 
   // The budgets are spent here, in front of every replica: one budget per client, whatever the number of replicas.
   const server = createHttpServer(withBudgets([
     ...healthRoutes(({ response }) => {
-      const healthy = set.replicas.filter((replica) => replica.healthy).map((replica) => replica.name)
-      if (healthy.length === 0) throw new HttpError(503, 'no replica is healthy')
-      sendJson(response, 200, { status: 'ready', replicas: healthy })
+      const routable = set.routable().map((replica) => replica.name)
+      if (routable.length === 0) throw new HttpError(503, 'no replica is healthy')
+      sendJson(response, 200, { status: 'ready', replicas: routable })
     }),
     ...telemetryRoutes(),
     ...otlpRoutes(),
     ...audienceRoutes(() => config.port, config.lan),
     ...replicaRoutes(set),
-    { ...ROUTES.listFaults, handler: broadcastToReplicas(set) },
-    { ...ROUTES.setFault, handler: broadcastToReplicas(set, mirrorFault(faults)) },
+    ...faultRoutes(set, mirrorFault(faults)),
     ...cardinalityRoutes(faults),
     ...samplingRoutes(() => drawErrorsOf(set)),
+    ...autoscalerRoutes(autoscaler),
     ...loadRoutes(load),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
     ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: route === ROUTES.applyCommand ? countingDraws(faults, forwardToReplica) : forwardToReplica })),
   ], createBudgets(config.budgets)))
 
   // Replicas must be up before the balancer answers its first request.
-  const deadline = Date.now() + 30_000
-  while (!set.replicas.every((replica) => replica.healthy) && Date.now() < deadline) {
-    await set.checkHealth()
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
+  await starting
   server.listen(config.port, config.host, () => {
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`
-    logger.info({ url, replicas: set.replicas.map((replica) => replica.url) }, `Draw64 balancer listening on ${url}, in front of ${count} replicas`)
+    logger.info({ url, replicas: set.list() }, `Draw64 balancer listening on ${url}, in front of ${count} replicas`)
   })
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       load.stop()
+      autoscaler.stop()
       set.stopAll()
       server.close()
       server.closeAllConnections()

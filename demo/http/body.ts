@@ -21,6 +21,13 @@ export async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BY
   }
 }
 
+/** A body that may be absent (`curl -X POST …`): undefined then, otherwise as readJsonBody. */
+export async function readOptionalJsonBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const { 'content-length': length, 'transfer-encoding': encoding } = request.headers
+  if (length === '0' || (length === undefined && encoding === undefined)) return undefined
+  return readJsonBody(request, limit)
+}
+
 /**
  * Reads a whole body, refusing it (413) past `limit`. Plain 'data' events rather than
  * `for await`: one promise per body instead of one per chunk, which matters when async_hooks

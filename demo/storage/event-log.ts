@@ -31,6 +31,8 @@ export function replicateEvents(db: Database, origin: string, local: EventPublis
   let cursor = (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id
 
   const tail = setInterval(() => {
+    // A replica stopped politely (a rollout) closes its database while the tail still ticks.
+    if (!db.open) return clearInterval(tail)
     const rows = since.all(cursor) as EventRow[]
     if (rows.length === 0) return
     cursor = rows[rows.length - 1].id

@@ -1,7 +1,10 @@
 // OTLP/HTTP JSON (the encoding of OTEL_EXPORTER_OTLP_PROTOCOL=http/json) turned into the
-// buffers' JSON shapes: how the spans and logs of other processes (HA replicas) join the
+// buffers' JSON shapes (and metrics into the SDK's): how the spans and logs of other processes (HA replicas) join the
 // ones the slides poll. Malformed input is rejected whole, before anything is stored.
+import { ValueType } from '@opentelemetry/api'
+import { AggregationTemporality, DataPointType, type MetricData, type ScopeMetrics } from '@opentelemetry/sdk-metrics'
 import { z } from 'zod'
+import type { ReplicaExport } from './replica-metrics.ts'
 import type { TelemetryLogJson, TelemetrySpanJson } from './serialize.ts'
 
 // OTLP AnyValue: one of these keys, possibly nested in arrays and key-value lists.
@@ -114,4 +117,96 @@ export function logsFromOtlp(body: unknown): TelemetryLogJson[] {
     spanId: record.spanId,
     attributes: { ...attributes(record.attributes), 'service.name': serviceName },
   }))
+}
+
+// ---- metrics (HA replicas → the balancer's /metrics, demo/telemetry/replica-metrics.ts) ----
+
+const count = z.union([z.string().regex(/^\d+$/), z.number().nonnegative()]).transform(Number)
+const numberPoint = z.object({
+  attributes: keyValues,
+  startTimeUnixNano: nanos.default('0'),
+  timeUnixNano: nanos,
+  asDouble: z.union([z.number(), z.string()]).optional(),
+  asInt: z.union([z.string().regex(/^-?\d+$/), z.number().int()]).optional(),
+})
+const histogramPoint = z.object({
+  attributes: keyValues,
+  startTimeUnixNano: nanos.default('0'),
+  timeUnixNano: nanos,
+  count,
+  sum: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  bucketCounts: z.array(count).max(200).default([]),
+  explicitBounds: z.array(z.number()).max(200).default([]),
+})
+const otlpMetric = z.object({
+  name: z.string().min(1).max(200),
+  description: z.string().max(1000).default(''),
+  unit: z.string().max(50).default(''),
+  sum: z.object({ dataPoints: z.array(numberPoint), isMonotonic: z.boolean().default(false) }).optional(),
+  gauge: z.object({ dataPoints: z.array(numberPoint) }).optional(),
+  histogram: z.object({ dataPoints: z.array(histogramPoint) }).optional(),
+})
+const metricsRequest = z.object({
+  resourceMetrics: z.array(z.object({
+    resource,
+    scopeMetrics: z.array(z.object({
+      scope: z.object({ name: z.string().default(''), version: z.string().optional() }).default({ name: '' }),
+      metrics: z.array(otlpMetric),
+    })),
+  })),
+})
+
+const MAX_POINTS_PER_EXPORT = 20_000
+
+function hrTime(nanosText: string): [number, number] {
+  const value = BigInt(nanosText)
+  return [Number(value / 1_000_000_000n), Number(value % 1_000_000_000n)]
+}
+
+/**
+ * One replica's metrics as the SDK's own, each data point labelled with the replica's
+ * service.name and service.version: the balancer's /metrics then has one series per replica.
+ * Kinds Prometheus text cannot carry as-is (exponential histograms, summaries) are left out.
+ */
+export function metricsFromOtlp(body: unknown): ReplicaExport[] {
+  const request = metricsRequest.parse(body)
+  let points = 0
+  return request.resourceMetrics.map(({ resource: { attributes: resourceAttributes }, scopeMetrics }) => {
+    const resourceValues = attributes(resourceAttributes)
+    const service = String(resourceValues['service.name'] ?? 'unknown_service')
+    const replica = { 'service.name': service, 'service.version': String(resourceValues['service.version'] ?? '') }
+    const point = (raw: { attributes: KeyValues; startTimeUnixNano: string; timeUnixNano: string }) => {
+      if (++points > MAX_POINTS_PER_EXPORT) throw new RangeError(`more than ${MAX_POINTS_PER_EXPORT} data points in one export`)
+      return { attributes: { ...attributes(raw.attributes), ...replica }, startTime: hrTime(raw.startTimeUnixNano), endTime: hrTime(raw.timeUnixNano) }
+    }
+    const numberValue = (raw: z.infer<typeof numberPoint>) => Number(raw.asDouble ?? raw.asInt ?? 0)
+    return {
+      service,
+      scopeMetrics: scopeMetrics.map(({ scope, metrics }): ScopeMetrics => ({
+        scope,
+        metrics: metrics.flatMap((metric): MetricData[] => {
+          const descriptor = { name: metric.name, description: metric.description, unit: metric.unit, valueType: ValueType.DOUBLE }
+          const base = { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE }
+          if (metric.sum) {
+            const dataPoints = metric.sum.dataPoints.map((raw) => ({ ...point(raw), value: numberValue(raw) }))
+            return [{ ...base, dataPointType: DataPointType.SUM, isMonotonic: metric.sum.isMonotonic, dataPoints }]
+          }
+          if (metric.gauge) {
+            const dataPoints = metric.gauge.dataPoints.map((raw) => ({ ...point(raw), value: numberValue(raw) }))
+            return [{ ...base, dataPointType: DataPointType.GAUGE, dataPoints }]
+          }
+          if (metric.histogram) {
+            const dataPoints = metric.histogram.dataPoints.map((raw) => ({
+              ...point(raw),
+              value: { count: raw.count, sum: raw.sum, min: raw.min, max: raw.max, buckets: { boundaries: raw.explicitBounds, counts: raw.bucketCounts } },
+            }))
+            return [{ ...base, dataPointType: DataPointType.HISTOGRAM, dataPoints }]
+          }
+          return []
+        }),
+      })),
+    }
+  })
 }

@@ -181,3 +181,11 @@ describe('rejected commands are unaffected by flags', () => {
     await setFault('drawErrors', { enabled: false })
   })
 })
+
+describe('replicas of a single Draw64 (no --replicas)', () => {
+  it('lists none, so the slide says how to start the HA mode, and adds none', async () => {
+    expect(await json(await fetch(`${base}/api/demo/replicas`))).toEqual({ replicas: [], min: 1, max: 4, rollingOut: null })
+    expect((await fetch(`${base}/api/demo/replicas`, { method: 'POST' })).status).toBe(405)
+    expect((await fetch(`${base}/api/demo/replicas`, { headers: { 'x-forwarded-for': '198.51.100.9' } })).status).toBe(403)
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_FAULTS, errorMessage, faultRows, loadFigures, nextChoice, secondsLeft } from '../../lib/control-panel.ts'
+import { DEFAULT_FAULTS, errorMessage, faultRows, loadFigures, nextChoice, nextVersion, replicaErrorMessage, secondsLeft } from '../../lib/control-panel.ts'
 import { DemoControlError } from '../../lib/demo-control-api.ts'
 import type { LoadStatus } from '../../lib/wire.ts'
 
@@ -81,5 +81,28 @@ describe('loadFigures', () => {
 
   it('shows what the next load would ask while none runs', () => {
     expect(values(stopped)).toEqual(['demandé 200/s', 'obtenu 0/s', 'durée 60\u202fs'])
+  })
+})
+
+describe('nextVersion', () => {
+  const replica = (version: string) => ({ name: 'draw64-replica-1', state: 'ready' as const, version, port: 1 })
+
+  it('goes one past the highest version running, even mid-rollout', () => {
+    expect(nextVersion([replica('1'), replica('1')])).toBe('2')
+    expect(nextVersion([replica('1'), replica('2')])).toBe('3')
+  })
+
+  it('starts at 1 with no numbered version', () => {
+    expect(nextVersion([])).toBe('1')
+    expect(nextVersion([replica('canary')])).toBe('1')
+  })
+})
+
+describe('replicaErrorMessage', () => {
+  it('says in French why the balancer refused a replica action', () => {
+    expect(replicaErrorMessage(new DemoControlError(409, 'at most 4 replicas'))).toBe('Quatre répliques au plus')
+    expect(replicaErrorMessage(new DemoControlError(409, 'draw64-replica-2 is the last replica running: the demo keeps at least 1'))).toMatch(/dernière réplique/)
+    expect(replicaErrorMessage(new DemoControlError(409, 'a rollout to version 2 is under way'))).toBe('Un déploiement est en cours')
+    expect(replicaErrorMessage(new DemoControlError(0, 'fetch failed'))).toBe('démo injoignable')
   })
 })

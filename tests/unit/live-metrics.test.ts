@@ -258,3 +258,28 @@ describe('formatting', () => {
     expect(formatHeadline('requestRate', [50])).toBe('50\u00a0req/s')
   })
 })
+
+describe('the whole system in HA mode (replicas’ series labelled with their service_name)', () => {
+  const replicaLabel = (text: string, service: string) => text.replaceAll('otel_scope_name=', `service_name="${service}",service_version="1",otel_scope_name=`)
+  const withReplica = (reading: string, service: string) => reading + '\n' + replicaLabel(reading.split('\n').filter((line) => line.startsWith('http_server') || line.startsWith('nodejs_eventloop')).join('\n'), service)
+  const rawPrev = `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [0, 0, 10, 20])}`
+  const rawCurr = `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [0, 0, 30, 60])}`
+
+  it('counts each request once, at the balancer, not again in the replica that served it', () => {
+    const [alone] = METRIC_CHARTS.requestRate.values(scrape(0, rawPrev), scrape(2000, rawCurr), {})
+    const [withReplicas] = METRIC_CHARTS.requestRate.values(scrape(0, withReplica(rawPrev, 'draw64-replica-1')), scrape(2000, withReplica(rawCurr, 'draw64-replica-1')), {})
+    expect(alone).toBe(20)
+    expect(withReplicas).toBe(20)
+  })
+
+  it('shows the event-loop delay of the worst process', () => {
+    const loop = (min: number, p99: number, labels = '') => `# TYPE nodejs_eventloop_delay_min gauge
+nodejs_eventloop_delay_min{${labels}otel_scope_name="runtime"} ${min}
+nodejs_eventloop_delay_p50{${labels}otel_scope_name="runtime"} ${min}
+# TYPE nodejs_eventloop_delay_p99 gauge
+nodejs_eventloop_delay_p99{${labels}otel_scope_name="runtime"} ${p99}`
+    const text = [loop(0.01, 0.011), loop(0.01, 0.06, 'service_name="draw64-replica-2",'), loop(0.01, 0.012, 'service_name="draw64-replica-1",')].join('\n')
+    const [, p99] = METRIC_CHARTS.eventLoopDelay.values(scrape(0, text), scrape(1000, text))
+    expect(p99).toBeCloseTo(50, 6)
+  })
+})

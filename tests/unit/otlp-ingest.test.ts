@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { logsFromOtlp, spansFromOtlp } from '../../demo/telemetry/otlp-ingest.ts'
+import { DataPointType } from '@opentelemetry/sdk-metrics'
+import { logsFromOtlp, metricsFromOtlp, spansFromOtlp } from '../../demo/telemetry/otlp-ingest.ts'
 
 const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'draw64-replica-1' } }] }
 
@@ -94,5 +95,35 @@ describe('logsFromOtlp', () => {
         attributes: { imageId: 'talk', 'service.name': 'draw64-replica-1' },
       },
     ])
+  })
+})
+
+describe('metricsFromOtlp', () => {
+  const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'draw64-replica-2' } }, { key: 'service.version', value: { stringValue: '2' } }] }
+  const point = { attributes: [{ key: 'http.route', value: { stringValue: '/api/images/:id' } }], startTimeUnixNano: '1732170000000000000', timeUnixNano: '1732170001500000000' }
+  const exportOf = (metrics: unknown[]) => ({ resourceMetrics: [{ resource, scopeMetrics: [{ scope: { name: 'draw64' }, metrics }] }] })
+
+  it('labels every data point with the replica’s service name and version, keeping sums, gauges and histograms', () => {
+    const [replica] = metricsFromOtlp(exportOf([
+      { name: 'draw64.pixels.drawn', unit: '{pixel}', sum: { dataPoints: [{ ...point, asInt: '42' }], isMonotonic: true, aggregationTemporality: 2 } },
+      { name: 'draw64.sse.clients', gauge: { dataPoints: [{ ...point, asDouble: 3 }] } },
+      { name: 'http.server.request.duration', unit: 's', histogram: { dataPoints: [{ ...point, count: '3', sum: 0.01, bucketCounts: ['1', '2', '0'], explicitBounds: [0.001, 0.005] }] } },
+      { name: 'some.exponential', exponentialHistogram: { dataPoints: [] } },
+    ]))
+    expect(replica!.service).toBe('draw64-replica-2')
+    const metrics = replica!.scopeMetrics[0]!.metrics
+    expect(metrics.map((metric) => [metric.descriptor.name, metric.dataPointType])).toEqual([
+      ['draw64.pixels.drawn', DataPointType.SUM], ['draw64.sse.clients', DataPointType.GAUGE], ['http.server.request.duration', DataPointType.HISTOGRAM],
+    ])
+    expect(metrics[0]!.dataPoints[0]).toMatchObject({
+      value: 42, endTime: [1732170001, 500_000_000],
+      attributes: { 'http.route': '/api/images/:id', 'service.name': 'draw64-replica-2', 'service.version': '2' },
+    })
+    expect(metrics[2]!.dataPoints[0]!.value).toEqual({ count: 3, sum: 0.01, min: undefined, max: undefined, buckets: { boundaries: [0.001, 0.005], counts: [1, 2, 0] } })
+  })
+
+  it('rejects a malformed export whole', () => {
+    expect(() => metricsFromOtlp(exportOf([{ name: 'x', sum: { dataPoints: [{ ...point, timeUnixNano: 'soon' }] } }]))).toThrow()
+    expect(() => metricsFromOtlp({ resourceMetrics: 'all of them' })).toThrow()
   })
 })

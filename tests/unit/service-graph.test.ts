@@ -96,6 +96,45 @@ describe('buildServiceGraph', () => {
     expect(nodes['sqlite']!.health).toBe('ok')
   })
 
+  it('counts a call once when the balancer’s client span names its peer (peer.service)', () => {
+    const strokes = tenStrokes()
+    const calledBy = (client: TelemetrySpan) => strokes.find((one) => one.parentSpanId === client.spanId)!.serviceName
+    const named = strokes.map((one) => (one.kind === CLIENT && one.serviceName === 'draw64-lb'
+      ? { ...one, attributes: { 'peer.service': calledBy(one), 'http.response.status_code': 200 } }
+      : one))
+    const graph = buildServiceGraph(named, WINDOW)
+    expect(edgeRates(graph)).toContainEqual(['draw64-lb→draw64-replica-1', 0.5, 0])
+    expect(edgeRates(graph)).toContainEqual(['draw64-lb→draw64-replica-2', 0.5, 0])
+    expect(byName(graph)['draw64-replica-1']!.requestRate).toBe(0.5)
+  })
+
+  it('draws a call refused by a crashed replica as a failed edge to it, the stroke retried on the other', () => {
+    // From 6 s, replica 1 is dead: the lb's call to it is refused, and it retries on replica 2.
+    const refused = [6000, 8000, 10_000].flatMap((end) => {
+      const retried = haStroke(2, end)
+      const lbServer = retried[0]!
+      const refusal = child(lbServer, 'draw64-lb', 'PUT', end - 4, {
+        kind: CLIENT,
+        status: { code: 2, message: 'connect ECONNREFUSED 127.0.0.1:40001' },
+        attributes: { 'peer.service': 'draw64-replica-1', 'server.address': '127.0.0.1', 'server.port': 40001 },
+      })
+      return [...retried, refusal]
+    })
+    const graph = buildServiceGraph([...haStroke(1, 1000), ...haStroke(1, 3000), ...refused], { ...WINDOW, staleMs: 3000 })
+    const nodes = byName(graph)
+
+    expect(edgeRates(graph)).toContainEqual(['draw64-lb→draw64-replica-1', 0.5, 0.6])
+    expect(nodes['draw64-replica-1']!.health).toBe('down')
+    expect(nodes['draw64-lb']!.errorShare).toBe(0)
+  })
+
+  it('does not count a 404 answered by a replica as a failed call', () => {
+    const lbServer = span('draw64-lb', 'GET /api/images/:id', 2000, { kind: SERVER, attributes: { 'http.response.status_code': 404 } })
+    const lbClient = child(lbServer, 'draw64-lb', 'GET', 1999, { kind: CLIENT, status: { code: 2 }, attributes: { 'peer.service': 'draw64-replica-1', 'http.response.status_code': 404 } })
+    const graph = buildServiceGraph([lbServer, lbClient], WINDOW)
+    expect(graph.edges.map((edge) => edge.errorShare)).toEqual([0])
+  })
+
   it('marks down a replica silent for longer than staleMs while the others keep serving', () => {
     // Replica 2 stops after its stroke at 4 s; the lb keeps sending everything to replica 1.
     const spans = [...haStroke(1, 1000), ...haStroke(2, 4000), ...[6000, 8000, 10_000].flatMap((end) => haStroke(1, end))]

@@ -4,8 +4,9 @@ import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-
 import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
 import { changeSampling, samplingState } from '../../telemetry/sampling.ts'
 import {
-  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type FaultState, type SamplingAnswer, type SamplingState,
+  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type FaultState, type ReplicaList, type SamplingAnswer, type SamplingState,
 } from '../../../lib/wire.ts'
+import { REPLICA_BOUNDS } from '../../config.ts'
 import { readJsonBody } from '../body.ts'
 import { localOnly } from '../local-only.ts'
 import { HttpError, sendJson } from '../respond.ts'
@@ -14,7 +15,13 @@ import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
 export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes(async () => faults.list().drawErrors)]
+  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes(async () => faults.list().drawErrors), noReplicas]
+}
+
+/** A single Draw64 (no `--replicas`) has none: ReplicaControls then says how to start the HA mode. */
+const noReplicas: Route = {
+  ...ROUTES.listReplicas,
+  handler: localOnly(({ response }) => sendJson(response, 200, { replicas: [], ...REPLICA_BOUNDS, rollingOut: null } satisfies ReplicaList)),
 }
 
 /**

@@ -1,10 +1,11 @@
-// OTLP/HTTP JSON receivers. /otlp/v1/traces and /otlp/v1/logs: the HA replicas export their
-// spans and logs here, so the balancer's telemetry endpoints serve all three processes.
+// OTLP/HTTP JSON receivers. /otlp/v1/traces, /logs and /metrics: the HA replicas export their
+// spans, logs and metrics here, so the balancer's telemetry endpoints and /metrics serve them all.
 import { ZodError } from 'zod'
 import { addLogs } from '../../telemetry/buffers.ts'
 import { addIngestedSpans } from '../../telemetry/sampling.ts'
 import { RefusedSpanError } from '../../telemetry/browser-spans.ts'
-import { logsFromOtlp, spansFromOtlp } from '../../telemetry/otlp-ingest.ts'
+import { logsFromOtlp, metricsFromOtlp, spansFromOtlp } from '../../telemetry/otlp-ingest.ts'
+import { addReplicaMetrics, type ReplicaExport } from '../../telemetry/replica-metrics.ts'
 import { readJsonBody } from '../body.ts'
 import { HttpError, sendJson } from '../respond.ts'
 import { localOnly } from '../local-only.ts'
@@ -45,5 +46,10 @@ export function otlpRoutes(): Route[] {
     // Through the tail policy, as spans of this process go (telemetry/sampling.ts).
     { ...ROUTES.otlpTraces, handler: localOnly(otlpReceiver(spansFromOtlp, addIngestedSpans)) },
     { ...ROUTES.otlpLogs, handler: localOnly(otlpReceiver(logsFromOtlp, addLogs)) },
+    { ...ROUTES.otlpMetrics, handler: localOnly(otlpReceiver(metricsFromOtlp, storeReplicaMetrics)) },
   ]
+}
+
+function storeReplicaMetrics(exports: ReplicaExport[]): void {
+  if (!addReplicaMetrics(exports)) throw new HttpError(429, 'too many services export metrics here')
 }

@@ -55,6 +55,7 @@ export const ROUTES = {
   browserTraces: route('POST', BROWSER_TRACES_PATH, false, 'own', 'exports'),
   otlpTraces: route('POST', '/otlp/v1/traces', false, 'own'),
   otlpLogs: route('POST', '/otlp/v1/logs', false, 'own'),
+  otlpMetrics: route('POST', '/otlp/v1/metrics', false, 'own'),
 
   listFaults: route('GET', '/api/demo/faults', false, 'own'),
   setFault: route('PUT', '/api/demo/faults/:name', false, 'own'),
@@ -66,8 +67,12 @@ export const ROUTES = {
   sampling: route('GET', '/api/demo/sampling', false, 'own'),
   setSampling: route('PUT', '/api/demo/sampling', false, 'own'),
   listReplicas: route('GET', '/api/demo/replicas', false, 'own'),
-  stopReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
+  addReplica: route('POST', '/api/demo/replicas', false, 'own'),
+  killReplica: route('DELETE', '/api/demo/replicas/:name', false, 'own'),
   restartReplica: route('POST', '/api/demo/replicas/:name', false, 'own'),
+  rollout: route('POST', '/api/demo/rollout', false, 'own'),
+  autoscalerStatus: route('GET', '/api/demo/autoscaler', false, 'own'),
+  setAutoscaler: route('PUT', '/api/demo/autoscaler', false, 'own'),
 } as const satisfies Record<string, RouteDeclaration>
 
 const declarations: readonly RouteDeclaration[] = Object.values(ROUTES)

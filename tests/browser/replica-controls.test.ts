@@ -1,0 +1,82 @@
+// "La HA, en vrai" as the speaker plays it: Draw64 in HA mode behind `npm run dev`, a real
+// Chromium; a click on « Tuer » kills a replica while draws go on, and the service map draws
+// the balancer's refused calls to it as a red edge; « Relancer » brings it back; « Auto »
+// switches the autoscaler.
+import type { Browser, Page } from 'playwright-chromium'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
+import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { freePort } from '../../demo/free-port.ts'
+import { json, putCommand } from '../support/http.ts'
+import { browserAvailable, launchBrowser, openSlide, watchedPage } from '../support/browser.ts'
+
+let draw64: Draw64Process
+let dev: DevProcess
+let browser: Browser
+let page: Page
+
+describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { timeout: 60_000 }, () => {
+  beforeAll(async () => {
+    draw64 = await startDraw64({ port: await freePort(), metricsPort: await freePort(), args: ['--replicas', '2'] })
+    dev = await startDev({
+      DRAW64_PORT: new URL(draw64.baseUrl).port,
+      OTEL_EXPORTER_PROMETHEUS_PORT: new URL(draw64.metricsUrl).port,
+      DRAW64_DATA_DIR: draw64.dataDir,
+    })
+    browser = await launchBrowser()
+    page = (await watchedPage(browser)).page
+    await fetch(`${draw64.baseUrl}/api/images/ha`, { method: 'POST' })
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await dev?.stop()
+    await draw64?.stop()
+  })
+
+  it('kills a replica with a click: draws keep succeeding and its edge turns red', async () => {
+    await openSlide(page, `${dev.slidesUrl}/service-map`)
+    const panel = page.locator('[data-live-component="ReplicaControls"][data-state="live"]:visible')
+    await panel.waitFor({ timeout: 30_000 })
+    await expect.poll(() => panel.locator('[data-replica-state="ready"]').count(), { timeout: 10_000 }).toBe(2)
+
+    let drawing = true
+    const statuses: number[] = []
+    const drawer = (async () => {
+      for (let x = 0; drawing; x = (x + 1) % 64) {
+        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 5, 200, 0, 0]] })).status)
+        await new Promise((resolve) => setTimeout(resolve, 40))
+      }
+    })()
+    try {
+      const edge = page.locator('[data-live-component="ServiceMap"] [data-edge="draw64-lb→draw64-replica-1"]')
+      await edge.waitFor({ timeout: 15_000 })
+      expect(Number(await edge.getAttribute('data-error-share'))).toBe(0)
+
+      await panel.locator('[data-kill="draw64-replica-1"]').click()
+      await panel.locator('[data-replica="draw64-replica-1"][data-replica-state="crashed"]').waitFor({ timeout: 15_000 })
+      await expect.poll(async () => Number(await edge.getAttribute('data-error-share')), { timeout: 10_000 }).toBeGreaterThan(0)
+      await page.screenshot({ path: 'screenshots/replica-killed.png' })
+    } finally {
+      drawing = false
+      await drawer
+    }
+    expect(statuses.length).toBeGreaterThan(20)
+    expect(statuses.filter((status) => status !== 200)).toEqual([])
+
+    await panel.locator('[data-restart="draw64-replica-1"]').click()
+    await panel.locator('[data-replica="draw64-replica-1"][data-replica-state="ready"]').waitFor({ timeout: 30_000 })
+    expect((await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).replicas.map((replica: { state: string }) => replica.state)).toEqual(['ready', 'ready'])
+  })
+
+  it('switches the autoscaler on and off', async () => {
+    const panel = page.locator('[data-live-component="ReplicaControls"][data-state="live"]:visible')
+    const toggle = panel.locator('[data-autoscaler]')
+    await expect.poll(() => toggle.getAttribute('aria-pressed'), { timeout: 5000 }).toBe('false')
+    await toggle.click()
+    await expect.poll(() => toggle.getAttribute('aria-pressed'), { timeout: 5000 }).toBe('true')
+    expect((await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled).toBe(true)
+    await toggle.click()
+    await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled, { timeout: 5000 }).toBe(false)
+  })
+})

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DRAW64_NODE_ARGS, DRAW64_ROOT } from '../../demo/ha/draw64-command.ts'
+
+describe('the Draw64 launch command', () => {
+  it('is the command of `npm run demo`, written once', () => {
+    const { scripts } = JSON.parse(readFileSync(join(DRAW64_ROOT, 'package.json'), 'utf8'))
+    expect(scripts.demo).toBe(['node', ...DRAW64_NODE_ARGS].join(' '))
+  })
+
+  it('is spawned nowhere else by hand', () => {
+    for (const file of ['scripts/dev.ts', 'scripts/draw64-process.ts', 'demo/ha/replicas.ts']) {
+      expect(readFileSync(join(DRAW64_ROOT, file), 'utf8')).not.toContain("'./demo/instrumentation.ts'")
+    }
+  })
+})

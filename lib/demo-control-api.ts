@@ -26,7 +26,11 @@ export class DemoControlError extends Error {
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>
 
-const REQUEST_TIMEOUT_MS = 3000
+// A read is polled again soon: 3 s. A change is a click the speaker made once, and some take
+// seconds (a replica starts, a killed one exits); the slides' proxy can also stall while Vite
+// compiles: a change waits 15 s rather than be dropped half-way.
+const READ_TIMEOUT_MS = 3000
+const CHANGE_TIMEOUT_MS = 15_000
 
 export interface DemoControlOptions {
   /** Where Draw64 is: the slides' proxy path by default, `http://127.0.0.1:8064` from a script. */
@@ -47,7 +51,7 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
       response = await fetcher(url, {
         ...init,
         cache: 'no-store',
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout((init.method ?? 'GET') === 'GET' ? READ_TIMEOUT_MS : CHANGE_TIMEOUT_MS),
         headers: init.body ? { 'content-type': 'application/json' } : undefined,
       })
     } catch (error) {

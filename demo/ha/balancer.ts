@@ -55,7 +55,7 @@ function proxy(set: ReplicaSet): Handler {
   let turn = 0
   return async (context) => {
     const body = await readBody(context.request)
-    const healthy = set.routable()
+    const healthy = set.rotation()
     const candidates = healthy.length > 0 ? healthy : set.lastResort()
     const first = turn++
     const counted = !isEventStream(context.request.url)

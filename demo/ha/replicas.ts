@@ -162,7 +162,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
 
   async function checkHealth(): Promise<void> {
     await Promise.all(
-      members.filter(isRunning).map(async (member) => {
+      members.map(async (member) => {
         // A crash is learned the way a real balancer learns it: a failed check or a refused call.
         const result = await probe(`${member.url}/healthz`)
         member.failedChecks = result === 'ok' ? 0 : member.failedChecks + 1
@@ -216,8 +216,15 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
 
   return {
     list: (): ReplicaView[] => members.map((member) => ({ name: member.name, state: stateOf(member), version: member.version, port: member.port })),
-    /** The replicas a request may go to, in a stable order. */
+    /** The replicas that answer: what the control routes and /healthz use, in a stable order. */
     routable: (): Replica[] => members.filter((member) => member.healthy && !member.draining && isRunning(member)),
+    /**
+     * The rotation requests go to. It does not look at the processes: like any load balancer, it
+     * learns that a replica crashed from the connection it refuses (the refused call is a red
+     * edge on the service map, and the request goes to the next one), or from its next failed
+     * health check.
+     */
+    rotation: (): Replica[] => members.filter((member) => member.healthy && !member.draining),
     /**
      * When none is healthy, every running one still in the rotation: trying a replica that may
      * be back beats answering 503 for sure (Envoy's "panic mode").

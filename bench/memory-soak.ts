@@ -7,7 +7,7 @@
 // (process.memoryUsage().rss), since scripts/draw64-process.ts does not expose the child's pid.
 // Goal: RSS growth after warm-up ≤ 30 MB. Exits non-zero only on a crash, not on a missed goal.
 import autocannon from 'autocannon'
-import { startDraw64 } from '../scripts/draw64-process.ts'
+import { startDraw64 } from '../demo/draw64-process.ts'
 import { logPageSchema, spanPageSchema } from '../lib/wire.ts'
 
 const SHORT = process.argv.includes('--short')

@@ -6,7 +6,7 @@
 // run, every 5th tick also times a full poll `?limit=1000` from cursor 0.
 // Goal: incremental poll ≤ 5 ms p95. Exits non-zero only on a crash, not on a missed goal.
 import autocannon from 'autocannon'
-import { startDraw64 } from '../scripts/draw64-process.ts'
+import { startDraw64 } from '../demo/draw64-process.ts'
 import { logPageSchema, spanPageSchema, type Schema } from '../lib/wire.ts'
 
 // The slides poll every 500 ms; 300 ticks at 300 ms keep the run around 1.5 minutes.

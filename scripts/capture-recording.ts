@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { logPageSchema, spanPageSchema, temporalityAnswerSchema, type Recording } from '../lib/wire.ts'
 import { activity, drawStroke, ensureTalkImage, TALK_IMAGE } from './demo-activity.ts'
-import { startDraw64 } from './draw64-process.ts'
+import { startDraw64 } from '../demo/draw64-process.ts'
 
 const SECONDS = Number(process.env.CAPTURE_SECONDS ?? 30)
 const OUTPUT = join(import.meta.dirname, '..', 'public', 'recorded', 'telemetry.json')

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { loadConfig } from '../demo/config.ts'
 import { activity, drawStroke, ensureTalkImage } from './demo-activity.ts'
-import { startDraw64, type Draw64Process } from './draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../demo/draw64-process.ts'
 import { findBrowser, MISSING_BROWSER_HELP } from './find-browser.ts'
 
 const ROOT = join(import.meta.dirname, '..')

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { freePort } from '../../demo/free-port.ts'
 import { json, putCommand } from '../support/http.ts'
 import { browserAvailable, launchBrowser, openSlide, watchedPage } from '../support/browser.ts'

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_SPAN_LIMITS } from '../../demo/telemetry/browser-spans.ts'
 import { lanAddress } from '../../demo/lan.ts'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { json, pixelsOf, rgbAt } from '../support/http.ts'
 
 const BURST = 5

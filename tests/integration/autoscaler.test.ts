@@ -2,7 +2,7 @@
 // replicas' p95 climbs and it adds replicas; once the load stops it removes them. Each decision
 // is a span and a log line with its reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
 import { json, putCommand } from '../support/http.ts'
 

@@ -4,7 +4,7 @@
 import net from 'node:net'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { json, pixelsOf, putCommand } from '../support/http.ts'
 
 const TARGET = 'target' // drawn on in beforeAll; no rejected request may change it

@@ -1,7 +1,7 @@
 // The cardinality lab against a real Draw64: highCardinality makes draw64.draws explode up to
 // its cardinality limit, the overflow series takes the rest, and the View brings it back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { parsePrometheusText } from '../../lib/prometheus-text.ts'
 import { countSeries, seriesOf } from '../../lib/series-count.ts'
 import { json, putCommand } from '../support/http.ts'

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../demo/config.ts'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 
 /** Local addresses of the sockets listening on `port`, read from the kernel's table (no traffic sent). */
 function listeningAddresses(port: number): string[] {

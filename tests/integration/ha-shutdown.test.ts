@@ -1,7 +1,7 @@
 // Nothing of the HA topology outlives its balancer: stopped politely, or killed with SIGKILL
 // (the replicas then learn it from their IPC channel closing).
 import { describe, expect, it } from 'vitest'
-import { startDraw64 } from '../../scripts/draw64-process.ts'
+import { startDraw64 } from '../../demo/draw64-process.ts'
 import { json } from '../support/http.ts'
 
 async function answering(ports: number[]): Promise<number[]> {

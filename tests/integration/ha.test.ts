@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFamily, parsePrometheusText, sumSamples } from '../../lib/prometheus-text.ts'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import { connectEvents } from '../support/sse.ts'
 import type { ReplicaInfo } from '../../lib/wire.ts'

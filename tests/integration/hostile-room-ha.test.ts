@@ -2,7 +2,7 @@
 // number of replicas, a fair spread of concurrent bursts, and the same anonymous identity on
 // every replica. Attendees are played through a loopback peer with X-Forwarded-For.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { json } from '../support/http.ts'
 import { connectEvents, type SseClient } from '../support/sse.ts'
 

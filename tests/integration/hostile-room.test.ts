@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_SPAN_SHARE } from '../../demo/telemetry/buffers.ts'
 import { BROWSER_SPAN_LIMITS, RENAMED_BROWSER_SPAN } from '../../demo/telemetry/browser-spans.ts'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { json, randomTraceparent, traceIdOf } from '../support/http.ts'
 import { connectEvents, type SseClient } from '../support/sse.ts'
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { pixelsOf, putCommand, rgbAt } from '../support/http.ts'
 
 let server: Draw64Process | undefined

@@ -2,7 +2,7 @@
 // levers, its head decision reaches the replica with the trace context, the replica's spans pass
 // its tail policy on their way into the slides' buffer, and its readers count the draws it forwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
 import { parsePrometheusText } from '../../lib/prometheus-text.ts'
 import { countSeries, seriesOf } from '../../lib/series-count.ts'

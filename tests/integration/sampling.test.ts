@@ -1,7 +1,7 @@
 // Sampling on a real Draw64: head sampling switched live leaves the metrics complete; the tail
 // policy keeps every error trace and drops the fast successful ones.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { parsePrometheusText, sumSamples, findFamily } from '../../lib/prometheus-text.ts'
 import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
 import { json, randomTraceparent, traceIdOf } from '../support/http.ts'

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import type { TelemetrySpanJson as SpanJson } from '../../demo/telemetry/serialize.ts'
 

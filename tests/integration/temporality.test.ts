@@ -1,7 +1,7 @@
 // One counter read by two readers of a real Draw64's SDK, at the same ticks: the delta
 // readings add up to the differences of the cumulative ones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { temporalityAnswerSchema, type TemporalityPoint } from '../../lib/wire.ts'
 import { findFamily, parsePrometheusText, sumSamples } from '../../lib/prometheus-text.ts'
 import { json, putCommand } from '../support/http.ts'

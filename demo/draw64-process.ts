@@ -4,16 +4,22 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../demo/free-port.ts'
-import { spawnDraw64 } from '../demo/ha/draw64-command.ts'
+import { freePort } from './free-port.ts'
+import { spawnDraw64 } from './ha/draw64-command.ts'
+import { USAGE_REQUEST, type ProcessUsage } from './process-usage.ts'
+
+const USAGE_TIMEOUT_MS = 2000
 
 export interface Draw64Process {
+  pid: number
   baseUrl: string
   metricsUrl: string
   dataDir: string
   output: () => string
   stop: () => Promise<void>
   kill: () => Promise<void>
+  /** Its own CPU time and RSS (started with `ipc: true` only). */
+  usage: () => Promise<ProcessUsage>
 }
 
 export interface StartOptions {
@@ -27,6 +33,10 @@ export interface StartOptions {
   args?: string[]
   /** The checkout to run Draw64 from: this one, or another revision a benchmark compares with. */
   root?: string
+  /** Leave out the caller's OTEL_* and DRAW64_* settings: a server measured as `npm run demo` starts it. */
+  cleanEnv?: boolean
+  /** An IPC channel: the process then answers `usage()`, and leaves when this one does. */
+  ipc?: boolean
 }
 
 async function waitUntilHealthy(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -50,7 +60,7 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
   const child = spawnDraw64(options.args ?? [], {
     ...(options.root && { cwd: options.root }),
     env: {
-      ...process.env,
+      ...(options.cleanEnv ? Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OTEL|DRAW64)_/.test(name))) : process.env),
       DRAW64_HOST: '127.0.0.1',
       DRAW64_PORT: String(port),
       OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
@@ -58,7 +68,7 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
       DRAW64_DATA_DIR: dataDir,
       ...options.env,
     },
-    stdio: ['ignore', options.captureOutput === false ? 'ignore' : 'pipe', 'pipe'],
+    stdio: ['ignore', options.captureOutput === false ? 'ignore' : 'pipe', 'pipe', ...(options.ipc ? ['ipc' as const] : [])],
   })
   let text = ''
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()))
@@ -73,6 +83,7 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
     throw error
   }
   return {
+    pid: child.pid!,
     baseUrl,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     dataDir,
@@ -85,5 +96,22 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
       if (child.exitCode === null) child.kill('SIGKILL')
       await exited
     },
+    usage: () => usageOf(child),
   }
+}
+
+function usageOf(child: ChildProcess): Promise<ProcessUsage> {
+  if (!child.connected) return Promise.reject(new Error('Draw64 was started without an IPC channel, or has left'))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`Draw64 did not report its usage within ${USAGE_TIMEOUT_MS} ms`)), USAGE_TIMEOUT_MS)
+    const onMessage = (message: ProcessUsage) => message?.type === USAGE_REQUEST && done(undefined, message)
+    function done(error?: Error, usage?: ProcessUsage): void {
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      if (usage) resolve(usage)
+      else reject(error)
+    }
+    child.on('message', onMessage)
+    child.send(USAGE_REQUEST)
+  })
 }

@@ -6,7 +6,8 @@
 // Draw64, on and off, to the same rounds: the cost of a change, side by side in one run.
 import { spawn } from 'node:child_process'
 import autocannon from 'autocannon'
-import { startDraw64, type Draw64Process } from '../scripts/draw64-process.ts'
+import { STROKE_BODY } from '../demo/control/overhead.ts'
+import { startDraw64, type Draw64Process } from '../demo/draw64-process.ts'
 import { freePort } from '../demo/free-port.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -14,10 +15,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
 const BASELINE = process.env.BENCH_BASELINE
 
-// A short stroke: ten pixels, as a pointer move on the board sends.
-const body = JSON.stringify({
-  command: { command_type: 'draw', values: Array.from({ length: 10 }, (_, n) => [n, n, 200, 30, 30]) },
-})
 
 interface Target {
   name: string
@@ -32,7 +29,7 @@ async function floorServer(): Promise<Target> {
   const url = `http://127.0.0.1:${port}/api/images/bench`
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      await fetch(url, { method: 'PUT', body })
+      await fetch(url, { method: 'PUT', body: STROKE_BODY })
       break
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -52,7 +49,7 @@ async function measure(target: Target, seconds: number): Promise<number> {
     url: target.url,
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body,
+    body: STROKE_BODY,
     connections: CONNECTIONS,
     duration: seconds,
   })

@@ -3,13 +3,13 @@
 // slide is the one on screen, and polls once (then stops) when Slidev prints or exports.
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { useIsSlideActive, useNav } from '@slidev/client'
-import { endpoints, RECORDING_PATH } from '../lib/demo-endpoints.ts'
+import { endpoints, OVERHEAD_RECORDING_PATH, RECORDING_PATH } from '../lib/demo-endpoints.ts'
 import { createPoller, type LinkState, type Poller } from '../lib/polling.ts'
 import { parsePrometheusText, type MetricFamily } from '../lib/prometheus-text.ts'
 import { advanceWindow, freshWindow, type SpanWindow } from '../lib/span-window.ts'
 import {
-  cardinalityAnswerSchema, logPageSchema, recordingSchema, samplingAnswerSchema, spanPageSchema, temporalityAnswerSchema, type CardinalityAnswer,
-  type Recording, type SamplingAnswer, type Schema, type TelemetryLog, type TelemetrySpan, type TemporalityAnswer,
+  cardinalityAnswerSchema, logPageSchema, overheadStatusSchema, recordingSchema, samplingAnswerSchema, spanPageSchema, temporalityAnswerSchema, type CardinalityAnswer,
+  type OverheadStatus, type Recording, type SamplingAnswer, type Schema, type TelemetryLog, type TelemetrySpan, type TemporalityAnswer,
 } from '../lib/wire.ts'
 
 const SPAN_CAPACITY = 3000
@@ -185,6 +185,19 @@ function leverFeed<T>(url: string, schema: Schema<T>) {
 
 const cardinalityLever = leverFeed<CardinalityAnswer>(endpoints.cardinality, cardinalityAnswerSchema)
 const samplingLever = leverFeed<SamplingAnswer>(endpoints.sampling, samplingAnswerSchema)
+const overheadLever = leverFeed<OverheadStatus>(endpoints.overhead, overheadStatusSchema)
+
+let overheadReference: Promise<OverheadStatus> | undefined
+/** The run `npm run bench:overhead -- --record` shipped (small, fetched once, only by the overhead slide). */
+function loadOverheadReference(): Promise<OverheadStatus> {
+  overheadReference ??= get(`${import.meta.env.BASE_URL}${OVERHEAD_RECORDING_PATH}`)
+    .then(async (response) => overheadStatusSchema.parse(await response.json()))
+    .catch((error: unknown) => {
+      overheadReference = undefined
+      throw error
+    })
+  return overheadReference
+}
 
 function useLever<T>(lever: ReturnType<typeof leverFeed<T>>, printPolls = 1) {
   usePollingWhileVisible(lever.feed, printPolls)
@@ -278,6 +291,18 @@ export function useCardinalityLab() {
 /** Head and tail sampling, their counts (the last two answers, for rates) and drawErrors; printed, two polls for a rate. */
 export function useSampling() {
   return useLever(samplingLever, 2)
+}
+
+/**
+ * The overhead measurement (its state, polled every second while its slide is on screen), and
+ * the reference run shipped with the deck: what the slide shows before any run, printed, or
+ * to an attendee.
+ */
+export function useOverhead() {
+  const lever = useLever(overheadLever)
+  const reference = shallowRef<OverheadStatus>()
+  void loadOverheadReference().then((run) => (reference.value = run), ignore)
+  return { status: lever.latest, reference, state: lever.state, forbidden: lever.forbidden, refresh: lever.refresh }
 }
 
 export function useTemporality() {

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { loadConfig, replicasFromArgv } from './config.ts'
 import { createFaults } from './control/faults.ts'
 import { createLoadGenerator } from './control/load-generator.ts'
+import { createLoadLock } from './control/load-lock.ts'
+import { createOverheadRunner } from './control/overhead-runner.ts'
 import { startBalancer } from './ha/balancer.ts'
 import { createEventStream } from './http/event-stream.ts'
 import { audienceRoutes } from './http/routes/audience.ts'
@@ -20,6 +22,7 @@ import { createHttpServer } from './http/server.ts'
 import { createImageService } from './image-service.ts'
 import { observeActiveImages } from './instruments.ts'
 import { logger } from './logger.ts'
+import { answerUsageRequests } from './process-usage.ts'
 import { openDatabase } from './storage/database.ts'
 import { replicateEvents } from './storage/event-log.ts'
 import { createImageStore } from './storage/image-store.ts'
@@ -44,7 +47,9 @@ function startServer(): void {
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host
   // The load worker runs on this machine: it reaches a server bound to every interface by loopback.
   const reachableHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
-  const load = createLoadGenerator(() => `http://${reachableHost}:${(server.address() as AddressInfo).port}`)
+  const loadLock = createLoadLock()
+  const load = createLoadGenerator(() => `http://${reachableHost}:${(server.address() as AddressInfo).port}`, loadLock)
+  const overhead = createOverheadRunner(loadLock)
 
   const server = createHttpServer(withBudgets([
     ...webRoutes(),
@@ -60,7 +65,7 @@ function startServer(): void {
     }),
     ...eventRoutes(events),
     ...telemetryRoutes(),
-    ...controlRoutes(faults, load),
+    ...controlRoutes(faults, load, overhead),
   ], createBudgets(config.budgets)))
 
   server.listen(config.port, config.host, () => {
@@ -74,6 +79,7 @@ function startServer(): void {
   function shutdown(signal: string): void {
     logger.info(`${signal} received, closing`)
     load.stop()
+    overhead.stop()
     events.close()
     server.close(() => store.close())
     server.closeAllConnections()
@@ -84,8 +90,10 @@ function startServer(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))
   // An HA replica leaves with its balancer, even one killed with SIGKILL: their IPC channel
   // closes. Unreferenced, the channel alone does not keep the replica running.
+  // The overhead measurement's servers leave with the process that measures them, the same way.
   if (process.channel) {
     process.channel.unref()
-    process.once('disconnect', () => shutdown('balancer gone'))
+    process.once('disconnect', () => shutdown('parent gone'))
+    answerUsageRequests()
   }
 }

@@ -1,11 +1,11 @@
 // A small typed client of Draw64's demo control (/api/demo/faults, /load, /cardinality,
-// /sampling, /replicas, /rollout, /autoscaler): the slides' levers use it through the slides'
+// /sampling, /replicas, /rollout, /autoscaler, /overhead): the slides' levers use it through the slides'
 // proxy, `npm run fault` and `npm run load` straight on the demo's port. Answers are parsed
 // with the server's own schemas (lib/wire.ts).
 import { DRAW64_PROXY_PATH } from './demo-endpoints.ts'
 import {
-  autoscalerStatusSchema, cardinalityAnswerSchema, faultAnswerSchema, faultListSchema, loadStatusSchema, replicaListSchema, samplingAnswerSchema,
-  type FaultChange, type LoadRequest, type SamplingChange, type Schema,
+  autoscalerStatusSchema, cardinalityAnswerSchema, faultAnswerSchema, faultListSchema, loadStatusSchema, overheadStatusSchema, replicaListSchema, samplingAnswerSchema,
+  type FaultChange, type LoadRequest, type OverheadRequest, type SamplingChange, type Schema,
 } from './wire.ts'
 
 /** Why a call failed; `status` 0 when the demo could not be reached at all. */
@@ -85,6 +85,11 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
     restartReplica: (name: string) => call(replicaListSchema, `${replicasUrl}/${encodeURIComponent(name)}`, { method: 'POST' }),
     rollout: (version: string) => call(replicaListSchema, `${base}/api/demo/rollout`, json('POST', { version })),
     autoscaler: () => call(autoscalerStatusSchema, `${base}/api/demo/autoscaler`),
+    overhead: () => call(overheadStatusSchema, `${base}/api/demo/overhead`),
+    startOverhead: (request: OverheadRequest) => call(overheadStatusSchema, `${base}/api/demo/overhead`, json('POST', request)),
+    stopOverhead: () => call(overheadStatusSchema, `${base}/api/demo/overhead`, { method: 'DELETE' }),
+    /** Stops the overhead measurement as the page goes away (as stopLoadOnUnload). */
+    stopOverheadOnUnload: (): void => void fetcher(`${base}/api/demo/overhead`, { method: 'DELETE', keepalive: true }).catch(() => undefined),
     setAutoscaler: (enabled: boolean) => call(autoscalerStatusSchema, `${base}/api/demo/autoscaler`, json('PUT', { enabled })),
     /** Stops the load as the page goes away: a beacon cannot DELETE, a keepalive fetch can. */
     stopLoadOnUnload: (): void => void fetcher(loadUrl, { method: 'DELETE', keepalive: true }).catch(() => undefined),

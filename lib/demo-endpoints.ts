@@ -16,7 +16,11 @@ export const endpoints = {
   join: `${DRAW64_PROXY_PATH}/api/join`,
   cardinality: `${DRAW64_PROXY_PATH}/api/demo/cardinality`,
   sampling: `${DRAW64_PROXY_PATH}/api/demo/sampling`,
+  overhead: `${DRAW64_PROXY_PATH}/api/demo/overhead`,
 } as const
 
 /** Telemetry captured from a real run by `npm run capture`, shipped under public/. */
 export const RECORDING_PATH = 'recorded/telemetry.json'
+
+/** The last run of `npm run bench:overhead -- --record`: the overhead slide's reference, shipped under public/. */
+export const OVERHEAD_RECORDING_PATH = 'recorded/overhead.json'

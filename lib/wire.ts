@@ -211,6 +211,53 @@ export const loadStatusSchema = z.object({
 })
 export type LoadStatus = z.infer<typeof loadStatusSchema>
 
+// ---- demo control: the telemetry tax, measured (demo/control/overhead.ts) ----
+
+export const OVERHEAD_VARIANT_IDS = ['off', 'on', 'sampled'] as const
+export type OverheadVariantId = (typeof OVERHEAD_VARIANT_IDS)[number]
+/** Measuring time, all three servers together: at most 12 s, so that a run with its start stays within 20 s. */
+export const OVERHEAD_SECONDS = { min: 3, max: 12, default: 9 } as const
+
+export const overheadRequestSchema = z.strictObject({
+  ratio: ratioSchema('ratio').check(z.gt(0, { error: 'ratio must be above 0 (0 would be telemetry off, already measured)' })),
+  seconds: z.optional(
+    z.int({ error: `seconds must be an integer from ${OVERHEAD_SECONDS.min} to ${OVERHEAD_SECONDS.max}` }).check(z.gte(OVERHEAD_SECONDS.min), z.lte(OVERHEAD_SECONDS.max)),
+  ),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'the body must be a JSON object {"ratio": 0.1}') })
+export type OverheadRequest = z.infer<typeof overheadRequestSchema>
+
+/** One server's figures so far: the load tool's counts and latencies, the process's own CPU and RSS. */
+export const overheadFiguresSchema = z.object({
+  id: z.enum(OVERHEAD_VARIANT_IDS),
+  /** 2xx answers, and the others (there should be none). */
+  requests: z.number(),
+  failed: z.number(),
+  seconds: z.number(),
+  requestsPerSecond: z.number(),
+  p50Ms: z.number(),
+  p99Ms: z.number(),
+  cpuSecondsPer1000: z.number(),
+  rssMiB: z.number(),
+})
+export type OverheadFigures = z.infer<typeof overheadFiguresSchema>
+
+export const OVERHEAD_PHASES = ['idle', 'starting', 'measuring', 'done', 'stopped', 'failed'] as const
+export const overheadStatusSchema = z.object({
+  phase: z.enum(OVERHEAD_PHASES),
+  running: z.boolean(),
+  /** The head-sampling ratio of the third server. */
+  ratio: z.number(),
+  seconds: z.number(),
+  connections: z.number(),
+  /** 0 to 1: the share of the measuring time done. */
+  progress: z.number(),
+  startedAt: z.nullable(z.string()),
+  /** Empty until the first slice is measured, then one entry per server, in OVERHEAD_VARIANT_IDS order. */
+  variants: z.array(overheadFiguresSchema),
+  error: z.nullable(z.string()),
+})
+export type OverheadStatus = z.infer<typeof overheadStatusSchema>
+
 // ---- demo control: HA replicas (demo/ha/) ----
 
 const replicaSchema = z.object({

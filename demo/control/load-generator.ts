@@ -1,25 +1,22 @@
-// Starts and stops the load worker; one load at a time, always bounded in duration.
+// Starts and stops the load worker; one load at a time (load-lock.ts), always bounded in duration.
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import type { LoadStatus } from '../../lib/wire.ts'
 import { logger } from '../logger.ts'
+import { createLoadLock, type LoadLock } from './load-lock.ts'
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url))
 
-export class LoadAlreadyRunningError extends Error {
-  constructor() {
-    super('a load is already running: stop it first (DELETE /api/demo/load)')
-    this.name = 'LoadAlreadyRunningError'
-  }
-}
+const HOLDER = { what: 'a load', stop: 'DELETE /api/demo/load' }
 
-export function createLoadGenerator(targetUrl: () => string) {
+export function createLoadGenerator(targetUrl: () => string, lock: LoadLock = createLoadLock()) {
   let worker: ChildProcess | undefined
+  let release = () => {}
   let status: LoadStatus = { running: false, rateAsked: 0, rateAchieved: 0, endsAt: null }
 
   function start(rate: number, seconds: number): LoadStatus {
-    if (worker) throw new LoadAlreadyRunningError()
+    release = lock.take(HOLDER)
     // Outside the request that started it: the worker's events belong to no trace.
     const child = context.with(ROOT_CONTEXT, () =>
       fork(WORKER, [targetUrl(), String(rate), String(seconds)], {
@@ -35,6 +32,7 @@ export function createLoadGenerator(targetUrl: () => string) {
     child.on('exit', () => {
       if (worker !== child) return
       worker = undefined
+      release()
       status = { ...status, running: false, rateAchieved: 0, endsAt: null }
       logger.info('load stopped')
     })
@@ -45,6 +43,7 @@ export function createLoadGenerator(targetUrl: () => string) {
   function stop(): LoadStatus {
     const child = worker
     worker = undefined
+    if (child) release()
     child?.kill('SIGTERM')
     status = { ...status, running: false, rateAchieved: 0, endsAt: null }
     return { ...status }

@@ -6,6 +6,8 @@
 import http from 'node:http'
 import { REPLICA_BOUNDS, type Draw64Config } from '../config.ts'
 import { createLoadGenerator } from '../control/load-generator.ts'
+import { createLoadLock } from '../control/load-lock.ts'
+import { createOverheadRunner } from '../control/overhead-runner.ts'
 import { readBody } from '../http/body.ts'
 import { createBudgets, withBudgets } from '../http/budgets.ts'
 import { forwardedFor } from '../http/client-address.ts'
@@ -105,7 +107,9 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   const ownUrl = () => `http://127.0.0.1:${config.port}`
   const set = await createReplicaSet(config, ownUrl)
   const starting = set.start(count)
-  const load = createLoadGenerator(ownUrl)
+  const loadLock = createLoadLock()
+  const load = createLoadGenerator(ownUrl, loadLock)
+  const overhead = createOverheadRunner(loadLock)
   const forwardToReplica = proxy(set)
   const faults = createFaults()
   const autoscaler = createAutoscaler(set, REPLICA_BOUNDS)
@@ -125,7 +129,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     ...cardinalityRoutes(faults),
     ...samplingRoutes(() => drawErrorsOf(set)),
     ...autoscalerRoutes(autoscaler),
-    ...loadRoutes(load),
+    ...loadRoutes(load, overhead),
     // Every route of Draw64 itself, by template, so the balancer's spans are named like the replicas'.
     ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: route === ROUTES.applyCommand ? countingDraws(faults, forwardToReplica) : forwardToReplica })),
   ], createBudgets(config.budgets)))
@@ -140,6 +144,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       load.stop()
+      overhead.stop()
       autoscaler.stop()
       set.stopAll()
       server.close()

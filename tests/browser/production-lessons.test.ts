@@ -1,10 +1,11 @@
 // Chapter 6's live lessons in a real Chromium against a real Draw64 through `npm run dev`:
-// the cardinality slide counts /metrics' series, its switches drive the flag and the View.
+// the cardinality slide counts /metrics' series, its switches drive the flag and the View; the
+// overhead slide measures three real Draw64 processes with one click.
 import { mkdirSync } from 'node:fs'
 import type { Browser, Locator, Page } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
-import { startDraw64, type Draw64Process } from '../../scripts/draw64-process.ts'
+import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { freePort } from '../../demo/free-port.ts'
 import { putCommand } from '../support/http.ts'
 import { browserAvailable, launchBrowser, openSlide, watchedPage, type WatchedPage } from '../support/browser.ts'
@@ -137,6 +138,34 @@ describe.runIf(browserAvailable)('production lessons', { timeout: 90_000 }, () =
     expect(watched.errors).toEqual([])
   })
 
+  it('overhead: one click measures off, on and sampled side by side; leaving the slide stops a run', async () => {
+    await openSlide(page, `${dev.slidesUrl}/overhead`)
+    const meter = page.locator('[data-live-component="OverheadMeter"][data-state="live"]')
+    await meter.waitFor({ timeout: 30_000 })
+    // Before any run: the reference shipped with the deck, dated.
+    await expect.poll(() => meter.getAttribute('data-reference'), { timeout: 10_000 }).toBe('true')
+    expect(await meter.locator('[data-overhead-when]').textContent()).toContain('npm run bench:overhead')
+
+    await meter.locator('[data-ratio="0.5"]').click()
+    await meter.locator('[data-overhead-run]').click()
+    await expect.poll(() => meter.getAttribute('data-phase'), { timeout: 10_000 }).toMatch(/starting|measuring/)
+    await meter.locator('[data-overhead-stop]').waitFor({ timeout: 5000 })
+    await expect.poll(() => meter.getAttribute('data-phase'), { timeout: 40_000, interval: 500 }).toBe('done')
+    expect(await meter.getAttribute('data-reference')).toBe('false')
+    for (const id of ['off', 'on', 'sampled']) expect(Number(await meter.locator(`[data-variant="${id}"]`).getAttribute('data-rps'))).toBeGreaterThan(0)
+    expect(await meter.locator('[data-variant="sampled"]').textContent()).toContain('50\u00a0%')
+    expect(await meter.locator('[data-overhead-ratio]').textContent()).toMatch(/avec télémétrie\u00a0: \d,\d\d× le débit · échantillonnée à 50\u00a0%\u00a0: \d,\d\d×/)
+    expect(await meter.locator('[data-overhead-when]').textContent()).toMatch(/mesuré à \d\d:\d\d/)
+    await page.screenshot({ path: `${SCREENSHOTS}/overhead.png` })
+
+    // A run left behind by the speaker stops with the slide.
+    await meter.locator('[data-overhead-run]').click()
+    await expect.poll(() => meter.getAttribute('data-phase'), { timeout: 10_000 }).toMatch(/starting|measuring/)
+    await openSlide(page, `${dev.slidesUrl}/sampling`)
+    await expect.poll(async () => (await (await fetch(`${draw64.baseUrl}/api/demo/overhead`)).json()).running, { timeout: 15_000 }).toBe(false)
+    expect(watched.errors).toEqual([])
+  })
+
   // Last: it stops the demo.
   it('with the demo gone, both slides fall back to the recording and still tell their story', async () => {
     await draw64.stop()
@@ -152,5 +181,13 @@ describe.runIf(browserAvailable)('production lessons', { timeout: 90_000 }, () =
     await expect.poll(async () => Number(await meter.getAttribute('data-series-total')), { timeout: 10_000 }).toBeGreaterThan(20)
     expect(await meter.locator('[data-cardinality-flag]').isDisabled()).toBe(true)
     await page.screenshot({ path: `${SCREENSHOTS}/cardinality-recorded.png` })
+
+    await openSlide(page, `${dev.slidesUrl}/overhead`)
+    const overhead = page.locator('[data-live-component="OverheadMeter"]')
+    await expect.poll(() => overhead.getAttribute('data-state'), { timeout: 30_000 }).toBe('recorded')
+    expect(await overhead.getAttribute('data-reference')).toBe('true')
+    expect(Number(await overhead.getAttribute('data-on-ratio'))).toBeGreaterThan(0)
+    expect(await overhead.locator('[data-overhead-run]').count()).toBe(0)
+    await page.screenshot({ path: `${SCREENSHOTS}/overhead-recorded.png` })
   })
 })

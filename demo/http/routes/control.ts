@@ -1,10 +1,12 @@
 // Demo control (docs/contract.md): fault flags and the load generator, for the local machine only.
 import { FAULT_SPECS, isFaultName, type Faults } from '../../control/faults.ts'
-import { LoadAlreadyRunningError, type LoadGenerator } from '../../control/load-generator.ts'
+import type { LoadGenerator } from '../../control/load-generator.ts'
+import { LoadAlreadyRunningError } from '../../control/load-lock.ts'
+import type { OverheadRunner } from '../../control/overhead-runner.ts'
 import { cardinalityLabState, setViewDropsRequestId } from '../../telemetry/cardinality-lab.ts'
 import { changeSampling, samplingState } from '../../telemetry/sampling.ts'
 import {
-  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type FaultState, type ReplicaList, type SamplingAnswer, type SamplingState,
+  cardinalityChangeSchema, faultChangeSchema, loadRequestSchema, overheadRequestSchema, samplingChangeSchema, type CardinalityAnswer, type CardinalityLabState, type FaultState, type ReplicaList, type SamplingAnswer, type SamplingState,
 } from '../../../lib/wire.ts'
 import { REPLICA_BOUNDS } from '../../config.ts'
 import { readJsonBody } from '../body.ts'
@@ -14,8 +16,8 @@ import type { Route } from '../router.ts'
 import { parseBody } from '../validation.ts'
 import { ROUTES } from './table.ts'
 
-export function controlRoutes(faults: Faults, load: LoadGenerator): Route[] {
-  return [...faultRoutes(faults), ...loadRoutes(load), ...cardinalityRoutes(faults), ...samplingRoutes(async () => faults.list().drawErrors), noReplicas]
+export function controlRoutes(faults: Faults, load: LoadGenerator, overhead: OverheadRunner): Route[] {
+  return [...faultRoutes(faults), ...loadRoutes(load, overhead), ...cardinalityRoutes(faults), ...samplingRoutes(async () => faults.list().drawErrors), noReplicas]
 }
 
 /** A single Draw64 (no `--replicas`) has none: ReplicaControls then says how to start the HA mode. */
@@ -76,21 +78,36 @@ function faultRoutes(faults: Faults): Route[] {
   ]
 }
 
-export function loadRoutes(load: LoadGenerator): Route[] {
+/** 409 instead of a second load: see load-lock.ts. */
+function exclusively<T>(start: () => T): T {
+  try {
+    return start()
+  } catch (error) {
+    if (error instanceof LoadAlreadyRunningError) throw new HttpError(409, error.message)
+    throw error
+  }
+}
+
+/** The load generator and the overhead measurement, one at a time (they share a LoadLock). */
+export function loadRoutes(load: LoadGenerator, overhead: OverheadRunner): Route[] {
   return [
     { ...ROUTES.loadStatus, handler: localOnly(({ response }) => sendJson(response, 200, load.status())) },
     {
       ...ROUTES.startLoad,
       handler: localOnly(async ({ request, response }) => {
         const { rate, durationSeconds } = parseBody(loadRequestSchema, await readJsonBody(request))
-        try {
-          sendJson(response, 202, load.start(rate, durationSeconds))
-        } catch (error) {
-          if (error instanceof LoadAlreadyRunningError) throw new HttpError(409, error.message)
-          throw error
-        }
+        sendJson(response, 202, exclusively(() => load.start(rate, durationSeconds)))
       }),
     },
     { ...ROUTES.stopLoad, handler: localOnly(({ response }) => sendJson(response, 200, load.stop())) },
+    { ...ROUTES.overhead, handler: localOnly(({ response }) => sendJson(response, 200, overhead.status())) },
+    {
+      ...ROUTES.startOverhead,
+      handler: localOnly(async ({ request, response }) => {
+        const body = parseBody(overheadRequestSchema, await readJsonBody(request))
+        sendJson(response, 202, exclusively(() => overhead.start(body)))
+      }),
+    },
+    { ...ROUTES.stopOverhead, handler: localOnly(({ response }) => sendJson(response, 200, overhead.stop())) },
   ]
 }

@@ -4,7 +4,7 @@
 import type { OverheadWorkerMessage } from './overhead-runner.ts'
 import { measureOverhead } from './overhead.ts'
 
-const [ratio, seconds, deadline] = process.argv.slice(2).map(Number) as [number, number, number]
+const [ratio, seconds] = process.argv.slice(2).map(Number) as [number, number]
 const abort = new AbortController()
 const post = (message: OverheadWorkerMessage) =>
   new Promise<void>((resolve) => (process.connected ? process.send!(message, undefined, {}, () => resolve()) : resolve()))
@@ -12,7 +12,7 @@ process.once('SIGTERM', () => abort.abort())
 process.once('disconnect', () => abort.abort())
 
 try {
-  const variants = await measureOverhead({ ratio, seconds, deadline, signal: abort.signal, onProgress: (progress) => void post({ type: 'progress', ...progress }) })
+  const variants = await measureOverhead({ ratio, seconds, signal: abort.signal, onProgress: (progress) => void post({ type: 'progress', ...progress }) })
   await post({ type: 'done', variants })
 } catch (error) {
   await post({ type: 'failed', error: (error as Error).message })

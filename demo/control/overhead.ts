@@ -45,11 +45,6 @@ export interface OverheadOptions {
   connections?: number
   onProgress?: (progress: OverheadProgress) => void
   signal?: AbortSignal
-  /**
-   * When the measuring must be over (ms since the epoch): on a busy machine the three servers
-   * take longer to start, and the rounds that would end past it are left out (one round at least).
-   */
-  deadline?: number
 }
 
 /** One slice of load against one server; adds its counts to `tally`. */
@@ -77,7 +72,7 @@ async function slice(server: Draw64Process, seconds: number, connections: number
 }
 
 /** Starts the three servers, measures them in turn, stops them; resolves with their figures. */
-export async function measureOverhead({ ratio, seconds, connections = OVERHEAD_CONNECTIONS, onProgress, signal, deadline = Infinity }: OverheadOptions): Promise<OverheadFigures[]> {
+export async function measureOverhead({ ratio, seconds, connections = OVERHEAD_CONNECTIONS, onProgress, signal }: OverheadOptions): Promise<OverheadFigures[]> {
   onProgress?.({ phase: 'starting', progress: 0, variants: [] })
   const started = await Promise.allSettled(
     OVERHEAD_VARIANT_IDS.map((id) => startDraw64({ env: VARIANT_ENV[id](ratio), cleanEnv: true, captureOutput: false, ipc: true })),
@@ -91,9 +86,7 @@ export async function measureOverhead({ ratio, seconds, connections = OVERHEAD_C
     for (const server of servers) await slice(server, WARM_UP_SECONDS, connections, undefined, signal)
 
     const tallies = OVERHEAD_VARIANT_IDS.map(emptyTally)
-    const roundMs = servers.length * SLICE_SECONDS * 1000
-    const asked = Math.max(1, Math.round(seconds / SLICE_SECONDS / servers.length))
-    const rounds = Math.max(1, Math.min(asked, Math.floor((deadline - Date.now()) / roundMs)))
+    const rounds = Math.max(1, Math.round(seconds / SLICE_SECONDS / servers.length))
     for (let round = 0; round < rounds; round++) {
       // Each round starts with the next server, so none is always measured first.
       for (let turn = 0; turn < servers.length; turn++) {

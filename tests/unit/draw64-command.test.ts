@@ -10,7 +10,7 @@ describe('the Draw64 launch command', () => {
   })
 
   it('is spawned nowhere else by hand', () => {
-    for (const file of ['scripts/dev.ts', 'scripts/draw64-process.ts', 'demo/ha/replicas.ts']) {
+    for (const file of ['scripts/dev.ts', 'demo/draw64-process.ts', 'demo/ha/replicas.ts']) {
       expect(readFileSync(join(DRAW64_ROOT, file), 'utf8')).not.toContain("'./demo/instrumentation.ts'")
     }
   })

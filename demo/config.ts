@@ -88,17 +88,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Draw64Config {
 /** How many replicas the HA balancer runs at once: what the slides may add and kill between. */
 export const REPLICA_BOUNDS = { min: 1, max: 4 } as const
 
-/** `npm run demo -- --replicas 2`: the HA topology, a balancer in front of that many replicas. */
-export function replicasFromArgv(argv: string[] = process.argv): number {
+/**
+ * `npm run demo` and `npm run dev` run the HA topology from the start: the balancer and one
+ * replica, so "La HA, en vrai" adds, kills and rolls out replicas without a restart.
+ */
+export const DEFAULT_REPLICAS = 1
+
+/**
+ * How many replicas to run behind the balancer: `--replicas N`, else DRAW64_REPLICAS, else
+ * DEFAULT_REPLICAS. 0 runs one Draw64 on its own, with no balancer: what each replica is, and
+ * what the tests and benchmarks measure (an older checkout ignores the variable and does the same).
+ */
+export function replicasFromArgv(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env): number {
   const index = argv.indexOf('--replicas')
-  if (index < 0) return 0
-  const count = Number(argv[index + 1])
+  const [source, text] = index >= 0 ? ['--replicas', argv[index + 1]] : ['DRAW64_REPLICAS', env.DRAW64_REPLICAS]
+  if (index < 0 && !text) return DEFAULT_REPLICAS
+  const count = /^\d+$/.test(text ?? '') ? Number(text) : Number.NaN
   const { min, max } = REPLICA_BOUNDS
-  if (!Number.isInteger(count) || count < min || count > max) throw new Error(`--replicas takes a number from ${min} to ${max}, got "${argv[index + 1]}"`)
+  if (Number.isNaN(count) || count < 0 || count > max) {
+    throw new Error(`${source} takes 0 (one Draw64, no balancer) or a number from ${min} to ${max}, got "${text}"`)
+  }
   return count
 }
 
-/** service.name: OTEL_SERVICE_NAME when set (replicas), else draw64, or draw64-lb for the balancer. */
+/** service.name: OTEL_SERVICE_NAME when set (replicas), else draw64-lb for the balancer, or draw64 on its own. */
 export function serviceName(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): string {
-  return env.OTEL_SERVICE_NAME || (replicasFromArgv(argv) > 0 ? 'draw64-lb' : 'draw64')
+  return env.OTEL_SERVICE_NAME || (replicasFromArgv(argv, env) > 0 ? 'draw64-lb' : 'draw64')
 }

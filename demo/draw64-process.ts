@@ -29,7 +29,7 @@ export interface StartOptions {
   metricsPort?: number
   /** Keep stdout (the JSON logs); a benchmark turns this off so that reading it costs nothing. */
   captureOutput?: boolean
-  /** Arguments for demo/main.ts, such as ['--replicas', '2']. */
+  /** Arguments for demo/main.ts, such as ['--replicas', '2']; without, one Draw64 and no balancer. */
   args?: string[]
   /** The checkout to run Draw64 from: this one, or another revision a benchmark compares with. */
   root?: string
@@ -66,6 +66,8 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
       OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
       DRAW64_DATA_DIR: dataDir,
+      // What the tests and benchmarks measure is one Draw64, unless they ask for replicas.
+      DRAW64_REPLICAS: '0',
       ...options.env,
     },
     stdio: ['ignore', options.captureOutput === false ? 'ignore' : 'pipe', 'pipe', ...(options.ipc ? ['ipc' as const] : [])],

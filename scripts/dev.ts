@@ -2,7 +2,8 @@
 // Slidev dev server, stopped together by one Ctrl-C. A Draw64 started here that crashes is
 // started again, so the slides go from "reconnecting" back to "live" by themselves.
 // `npm run dev -- --lan` serves both on the LAN so the audience can follow (see README);
-// `npm run dev -- --replicas 2` runs Draw64 as the HA topology (a balancer and two replicas).
+// Draw64 runs as the HA topology: the balancer and one replica (`--replicas 2` for two, `--replicas 0`
+// for one Draw64 without a balancer).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
@@ -46,7 +47,7 @@ process.on('SIGTERM', () => stop())
 /** Draw64's JSON logs go to a file (truncated at each start) so the terminal stays readable. */
 function startDraw64(logFile: string): void {
   const log = openSync(logFile, 'w')
-  const args = replicas > 0 ? ['--replicas', String(replicas)] : []
+  const args = ['--replicas', String(replicas)]
   draw64 = spawnDraw64(args, {
     env,
     stdio: ['ignore', log, 'inherit'],

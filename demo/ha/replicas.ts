@@ -121,6 +121,8 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
         OTEL_EXPORTER_PROMETHEUS_PORT: '0',
         DRAW64_DATA_DIR: config.dataDir,
         DRAW64_REPLICA: name,
+        // A replica is one Draw64, not a balancer of its own.
+        DRAW64_REPLICAS: '0',
         DRAW64_VERSION: version,
         OTEL_SERVICE_NAME: name,
         OTEL_TRACES_EXPORTER: 'otlp',

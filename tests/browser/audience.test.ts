@@ -88,11 +88,12 @@ describe.runIf(browserAvailable)('the audience', { timeout: 60_000 }, () => {
       expect(fetchSpan.parentSpanId).toBe(strokeSpan!.spanId)
       expect(fetchSpan.attributes['http.request.method']).toBe('PUT')
       const server = trace.find((span) => span.parentSpanId === fetchSpan.spanId)!
-      expect(server).toMatchObject({ serviceName: 'draw64', kind: SPAN_KIND.server, name: 'PUT /api/images/:id' })
+      // `npm run dev` runs the balancer in front of one replica: the request enters at draw64-lb.
+      expect(server).toMatchObject({ serviceName: 'draw64-lb', kind: SPAN_KIND.server, name: 'PUT /api/images/:id' })
       // The server's work happens within the browser's request: the rest is network.
       expect(BigInt(server.startTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(fetchSpan.startTimeUnixNano))
       expect(BigInt(server.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(fetchSpan.endTimeUnixNano))
-      expect(trace.some((span) => span.name === 'UPDATE images')).toBe(true)
+      expect(trace.some((span) => span.name === 'UPDATE images' && span.serviceName === 'draw64-replica-1')).toBe(true)
     }
 
     // The slide's waterfall draws the browser's spans above the server's.

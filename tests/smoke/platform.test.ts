@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../demo/free-port.ts'
-import { endpoints } from '../../lib/demo-endpoints.ts'
+import { createDemoControlApi } from '../../lib/demo-control-api.ts'
+import { DRAW64_PROXY_PATH, endpoints } from '../../lib/demo-endpoints.ts'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
 import { browserAvailable, launchBrowser, openSlide, watchedPage } from '../support/browser.ts'
 import { json } from '../support/http.ts'
@@ -37,6 +38,11 @@ describe.runIf(browserAvailable)(`the talk on Node ${process.versions.node}`, { 
   it('runs on the Node the CI asked for', () => {
     const expected = process.env.EXPECT_NODE_MAJOR
     if (expected) expect(process.versions.node.split('.')[0]).toBe(expected)
+  })
+
+  it('runs Draw64 as the balancer in front of one replica, ready for "La HA, en vrai"', async () => {
+    const { replicas } = await createDemoControlApi({ base: `${dev.slidesUrl}${DRAW64_PROXY_PATH}` }).replicas()
+    expect(replicas.map(({ name, state }) => ({ name, state }))).toEqual([{ name: 'draw64-replica-1', state: 'ready' }])
   })
 
   it('draws through the slides, and /metrics counts the pixels', async () => {

@@ -71,8 +71,11 @@ export function createDemoControlApi({ base = DRAW64_PROXY_PATH, fetcher = (inpu
   return {
     faultsUrl,
     faults: async () => (await call(faultListSchema, faultsUrl)).faults,
-    setFault: async (name: string, change: FaultChange) =>
-      (await call(faultAnswerSchema, `${faultsUrl}/${encodeURIComponent(name)}`, json('PUT', change))).fault,
+    /** HA mode: each running replica's flags; empty for a Draw64 alone. */
+    faultsByReplica: async () => (await call(faultListSchema, faultsUrl)).byReplica ?? {},
+    /** `replica`: switch it on that replica only (HA mode), as the healthcheck slide does. */
+    setFault: async (name: string, change: FaultChange, replica?: string) =>
+      (await call(faultAnswerSchema, `${faultsUrl}/${encodeURIComponent(name)}`, json('PUT', replica ? { ...change, replica } : change))).fault,
     load: () => call(loadStatusSchema, loadUrl),
     startLoad: (request: LoadRequest) => call(loadStatusSchema, loadUrl, json('POST', request)),
     stopLoad: () => call(loadStatusSchema, loadUrl, { method: 'DELETE' }),

@@ -89,9 +89,9 @@ const BYTES_PER_MB = 1_000_000
 // service_name. The balancer sees every request once: the HTTP charts count its own series.
 const ownSeries: LabelFilter = (labels) => labels.service_name === undefined
 
-function httpLabels(filter: HttpFilter, status: (code: number) => boolean = () => true): LabelFilter {
+function httpLabels(filter: HttpFilter, status: (code: number) => boolean = () => true, processes: LabelFilter = ownSeries): LabelFilter {
   return (labels) =>
-    ownSeries(labels) &&
+    processes(labels) &&
     (filter.route === undefined || labels.http_route === filter.route) &&
     (filter.method === undefined || labels.http_request_method === filter.method) &&
     status(Number(labels.http_response_status_code))
@@ -205,6 +205,68 @@ export const METRIC_CHARTS = {
   rateLimited: counterRateChart('Requêtes refusées (429, limite par client)', 'req/s', SERIES.refused, RATE_LIMIT_REJECTIONS),
 } satisfies Record<string, MetricChart>
 
+/** How a chart splits the whole system's requests: one line per replica, or per deployed version. */
+export type SplitBy = 'replica' | 'version'
+
+/** The HTTP charts that split, and the one value each draws per replica or version. */
+const SPLIT_VALUES = {
+  requestRate: (prev, curr, labels) => rate(prev, curr, HTTP_DURATION, labels, `${HTTP_DURATION}_count`),
+  errorRate: (prev, curr, labels) => {
+    const count = (status?: (code: number) => boolean) => rate(prev, curr, HTTP_DURATION, (l) => labels(l) && (!status || status(Number(l.http_response_status_code))), `${HTTP_DURATION}_count`)
+    return (100 * count((code) => code >= 500)) / count()
+  },
+  latency: (prev, curr, labels) => quantilesMs(prev, curr, HTTP_DURATION, [0.95], labels)[0]!,
+} satisfies Partial<Record<MetricKey, (prev: ScrapeReading, curr: ScrapeReading, labels: LabelFilter) => number>>
+
+export type SplitChart = keyof typeof SPLIT_VALUES
+export const SPLIT_CHARTS = Object.keys(SPLIT_VALUES) as SplitChart[]
+
+// The replicas' series carry the replica's service_name and service_version (the balancer's own
+// carry neither): a split reads those, a request counted once, where a replica served it.
+const SPLIT_LABEL = { replica: 'service_name', version: 'service_version' } as const satisfies Record<SplitBy, string>
+// Distinct from the quantiles' green, amber and red: the lines are processes, not percentiles.
+const SPLIT_COLORS = ['#60a5fa', '#f472b6', '#2dd4bf', '#c084fc', '#facc15', '#fb923c']
+
+/** `draw64-replica-2` → `réplique 2`, `2` → `v2`: short enough for a legend. */
+export function splitLabel(by: SplitBy, group: string): string {
+  return by === 'replica' ? group.replace(/^draw64-replica-/, 'réplique ') : `v${group}`
+}
+
+/** Sorted by their number where they have one: réplique 2 before réplique 10, v1 before v2. */
+const byNumber = (a: string, b: string) => a.localeCompare(b, 'fr', { numeric: true })
+
+/**
+ * A chart split into one line per replica or version, over the same window as chartTimeline. The
+ * lines are the groups seen in the window: a killed replica's line stops, a new one's starts.
+ */
+export function splitTimeline(
+  key: SplitChart, scrapes: readonly ScrapeReading[], by: SplitBy, filter: HttpFilter = {}, windowMs = 60_000,
+): { series: ChartSeries[]; timeline: Timeline } {
+  const label = SPLIT_LABEL[by]
+  const since = (scrapes[scrapes.length - 1]?.timeMs ?? 0) - windowMs
+  const inWindow = scrapes.filter((scrape, i) => i > 0 && scrape.timeMs >= since)
+  const groups = new Set<string>()
+  for (const scrape of inWindow) {
+    for (const sample of findFamily(scrape.families, HTTP_DURATION)?.samples ?? []) {
+      const group = sample.labels.service_name !== undefined ? sample.labels[label] : undefined
+      if (group !== undefined) groups.add(group)
+    }
+  }
+  const sorted = [...groups].sort(byNumber)
+  const timeline: Timeline = { times: [], values: sorted.map(() => []) }
+  for (let i = 1; i < scrapes.length; i++) {
+    const curr = scrapes[i]!
+    if (curr.timeMs < since) continue
+    timeline.times.push(curr.timeMs)
+    sorted.forEach((group, g) => {
+      const labels = httpLabels(filter, undefined, (l) => l.service_name !== undefined && l[label] === group)
+      timeline.values[g]!.push(SPLIT_VALUES[key](scrapes[i - 1]!, curr, labels))
+    })
+  }
+  const series = sorted.map((group, g) => ({ label: splitLabel(by, group), color: SPLIT_COLORS[g % SPLIT_COLORS.length]! }))
+  return { series, timeline }
+}
+
 /** A chart's points: `times[i]` (ms) and, for each series, `values[series][i]`. */
 export interface Timeline {
   times: number[]
@@ -245,4 +307,13 @@ export function formatHeadline(key: MetricKey, values: readonly number[]): strin
   const chart = METRIC_CHARTS[key]
   const value = formatValue(values[chart.headline] ?? Number.NaN, chart.unit)
   return chart.series.length > 1 ? `${chart.series[chart.headline]!.label} ${value}` : value
+}
+
+/** A split chart's big type: the whole system's rate, or the worst replica's (or version's) errors or p95. */
+export function formatSplitHeadline(key: SplitChart, series: readonly ChartSeries[], latest: readonly number[]): string {
+  const unit = METRIC_CHARTS[key].unit
+  if (key === 'requestRate') return formatValue(latest.reduce((sum, value) => sum + (Number.isFinite(value) ? value : 0), 0), unit)
+  let worst = -1
+  latest.forEach((value, i) => Number.isFinite(value) && (worst < 0 || value > latest[worst]!) && (worst = i))
+  return worst < 0 ? formatValue(Number.NaN, unit) : `${series[worst]!.label} ${formatValue(latest[worst]!, unit)}`
 }

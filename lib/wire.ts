@@ -113,7 +113,11 @@ const faultStateSchema = z.object({
 export type FaultState = z.infer<typeof faultStateSchema>
 export type FaultSpec = Omit<FaultState, 'enabled' | 'value'>
 
-export const faultListSchema = z.object({ faults: z.record(z.string(), faultStateSchema) })
+export const faultListSchema = z.object({
+  faults: z.record(z.string(), faultStateSchema),
+  /** HA mode: each running replica's flags (a flag may be on in one replica only). */
+  byReplica: z.optional(z.record(z.string(), z.record(z.string(), faultStateSchema))),
+})
 export const faultAnswerSchema = z.object({ fault: faultStateSchema })
 
 /** The body of PUT /api/demo/faults/:name, bounded by the flag's spec. */

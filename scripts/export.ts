@@ -44,7 +44,8 @@ let baseUrl = configured
 if (await answers(configured)) {
   console.log(`Using the Draw64 already running at ${configured}`)
 } else {
-  draw64 = await startDraw64({ captureOutput: false })
+  // The talk's topology, as the HA slides show it after « + Réplique »: a balancer and two replicas.
+  draw64 = await startDraw64({ captureOutput: false, args: ['--replicas', '2'] })
   baseUrl = draw64.baseUrl
   ports = { DRAW64_PORT: new URL(draw64.baseUrl).port, OTEL_EXPORTER_PROMETHEUS_PORT: new URL(draw64.metricsUrl).port }
   console.log(`Started Draw64 for the export at ${baseUrl}`)

@@ -1,7 +1,8 @@
 // "La HA, en vrai" as the speaker plays it: Draw64 in HA mode behind `npm run dev`, a real
 // Chromium; a click on « Tuer » kills a replica while draws go on, and the service map draws
 // the balancer's refused calls to it as a red edge; « Relancer » brings it back; « Auto »
-// switches the autoscaler.
+// switches the autoscaler. On « Healthchecks ≠ monitoring », « Casser la réplique 2 » makes it
+// fail half its draws: its healthcheck stays green, its own error line climbs.
 import type { Browser, Page } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
@@ -91,5 +92,41 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     expect((await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled).toBe(true)
     await toggle.click()
     await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled, { timeout: 5000 }).toBe(false)
+  })
+
+  it('shows a replica failing half its draws while its healthcheck stays green', async () => {
+    await openSlide(page, `${dev.slidesUrl}/health-vs-monitoring?clicks=1`)
+    const health = page.locator('[data-live-component="ReplicaHealth"][data-state="live"]:visible')
+    await health.waitFor({ timeout: 30_000 })
+    const second = health.locator('[data-replica="draw64-replica-2"]')
+    await expect.poll(() => second.getAttribute('data-replica-state'), { timeout: 10_000 }).toBe('ready')
+    await health.locator('[data-break-replica]').click()
+    await expect.poll(() => second.getAttribute('data-failing'), { timeout: 10_000 }).toBe('50')
+    expect((await json(await fetch(`${draw64.baseUrl}/api/demo/faults`))).byReplica['draw64-replica-1'].drawErrors.enabled).toBe(false)
+
+    const errors = page.locator('[data-live-component="LiveMetrics"]:visible [data-metric="errorRate"][data-split="replica"]')
+    const errorShare = async (series: string) => Number.parseFloat((await errors.locator(`[data-series="${series}"]`).textContent())!.replace(/^.*?(\d[\d,]*)\s*%.*$/s, '$1').replace(',', '.'))
+    const statuses: number[] = []
+    let drawing = true
+    const drawer = (async () => {
+      for (let x = 0; drawing; x = (x + 1) % 64) {
+        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 6, 0, 0, 200]] })).status)
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+    })()
+    try {
+      await expect.poll(() => errorShare('réplique 2'), { timeout: 30_000 }).toBeGreaterThan(20)
+      expect(await errorShare('réplique 1')).toBe(0)
+      // The balancer still reports it healthy and routes to it.
+      expect(await second.getAttribute('data-replica-state')).toBe('ready')
+      await page.screenshot({ path: 'screenshots/health-vs-monitoring.png' })
+    } finally {
+      drawing = false
+      await drawer
+    }
+    expect(statuses.filter((status) => status === 500).length).toBeGreaterThan(0)
+
+    await health.locator('[data-break-replica]').click()
+    await expect.poll(() => second.getAttribute('data-failing'), { timeout: 10_000 }).toBe(null)
   })
 })

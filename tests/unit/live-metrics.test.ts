@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { chartTimeline, formatHeadline, formatValue, METRIC_CHARTS, type ScrapeReading } from '../../lib/live-metrics.ts'
+import { chartTimeline, formatHeadline, formatSplitHeadline, formatValue, METRIC_CHARTS, splitTimeline, type ScrapeReading } from '../../lib/live-metrics.ts'
 import { parsePrometheusText } from '../../lib/prometheus-text.ts'
 
 // Lines as @opentelemetry/exporter-prometheus 0.223 writes them for Draw64 (label order included).
@@ -281,5 +281,57 @@ nodejs_eventloop_delay_p99{${labels}otel_scope_name="runtime"} ${p99}`
     const text = [loop(0.01, 0.011), loop(0.01, 0.06, 'service_name="draw64-replica-2",'), loop(0.01, 0.012, 'service_name="draw64-replica-1",')].join('\n')
     const [, p99] = METRIC_CHARTS.eventLoopDelay.values(scrape(0, text), scrape(1000, text))
     expect(p99).toBeCloseTo(50, 6)
+  })
+})
+
+describe('a chart split by replica or by version', () => {
+  // The balancer's own series (no service_name) and each replica's, as the balancer's /metrics serves them.
+  const replica = (service: string, version: string, status: string, cumulative: number[]) =>
+    httpSeries('PUT', '/api/images/:id', status, cumulative).replaceAll('otel_scope_name=', `service_name="${service}",service_version="${version}",otel_scope_name=`)
+  const at = (timeMs: number, served: { one: number; twoOk: number; twoFailed: number; three: number }) =>
+    scrape(timeMs, [
+      HTTP_HEADER,
+      httpSeries('PUT', '/api/images/:id', '200', [served.one + served.twoOk + served.twoFailed + served.three]),
+      replica('draw64-replica-1', '1', '200', [served.one]),
+      replica('draw64-replica-2', '1', '200', [served.twoOk]),
+      replica('draw64-replica-2', '1', '500', [served.twoFailed]),
+      replica('draw64-replica-10', '2', '200', [0, served.three]),
+    ].join('\n'))
+  // Over 2 s: replica 1 served 20, replica 2 served 10 of which 5 failed, replica 10 (v2) served 4.
+  const scrapes = [at(0, { one: 0, twoOk: 0, twoFailed: 0, three: 0 }), at(2000, { one: 20, twoOk: 5, twoFailed: 5, three: 4 })]
+
+  it('draws one line per replica, from the replicas’ own series, in their numbers’ order', () => {
+    const { series, timeline } = splitTimeline('requestRate', scrapes, 'replica')
+    expect(series.map((s) => s.label)).toEqual(['réplique 1', 'réplique 2', 'réplique 10'])
+    expect(new Set(series.map((s) => s.color)).size).toBe(3)
+    expect(timeline).toEqual({ times: [2000], values: [[10], [5], [2]] })
+  })
+
+  it('tells which replica fails while the others do not', () => {
+    const { series, timeline } = splitTimeline('errorRate', scrapes, 'replica')
+    expect(timeline.values).toEqual([[0], [50], [0]])
+    expect(formatSplitHeadline('errorRate', series, timeline.values.map((v) => v[0]!))).toBe('réplique 2 50\u00a0%')
+  })
+
+  it('groups the replicas of one version: v2 taking over shows as its own line', () => {
+    const { series, timeline } = splitTimeline('requestRate', scrapes, 'version')
+    expect(series.map((s) => s.label)).toEqual(['v1', 'v2'])
+    expect(timeline.values).toEqual([[15], [2]])
+    expect(formatSplitHeadline('requestRate', series, [15, 2])).toBe('17\u00a0req/s')
+  })
+
+  it('draws the p95 of each replica, from its own buckets', () => {
+    const { timeline } = splitTimeline('latency', scrapes, 'replica')
+    // Replica 1's 20 requests all took 0.5 ms or less; replica 10's 4 between 0.5 and 1 ms.
+    const [one, , ten] = timeline.values.map((v) => v[0]!)
+    expect(one).toBeGreaterThan(0)
+    expect(one).toBeLessThanOrEqual(0.5)
+    expect(ten).toBeGreaterThan(0.5)
+    expect(ten).toBeLessThanOrEqual(1)
+  })
+
+  it('has no line without replicas: a Draw64 alone', () => {
+    const alone = [scrape(0, `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [1])}`), scrape(1000, `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [3])}`)]
+    expect(splitTimeline('requestRate', alone, 'replica')).toEqual({ series: [], timeline: { times: [1000], values: [] } })
   })
 })

@@ -1,7 +1,7 @@
 // "La HA, en vrai" as the speaker plays it: Draw64 in HA mode behind `npm run dev`, a real
 // Chromium; a click on « Tuer » kills a replica while draws go on, and the service map draws
 // the balancer's refused calls to it as a red edge; « Relancer » brings it back; « Auto »
-// switches the autoscaler. On « Healthchecks ≠ monitoring », « Casser la réplique 2 » makes it
+// switches the autoscaler; « Déployer v2 » shows v2 taking over, one line per version. On « Healthchecks ≠ monitoring », « Casser la réplique 2 » makes it
 // fail half its draws: its healthcheck stays green, its own error line climbs.
 import type { Browser, Page } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -94,15 +94,43 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled, { timeout: 5000 }).toBe(false)
   })
 
+  it('rolls out v2 with a click: the requests chart, split by version, draws v2 taking over', async () => {
+    const panel = page.locator('[data-live-component="ReplicaControls"][data-state="live"]:visible')
+    const versions = page.locator('[data-live-component="LiveMetrics"]:visible [data-metric="requestRate"][data-split="version"]')
+    let drawing = true
+    const statuses: number[] = []
+    const drawer = (async () => {
+      for (let x = 0; drawing; x = (x + 1) % 64) {
+        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 7, 0, 200, 0]] })).status)
+        await new Promise((resolve) => setTimeout(resolve, 40))
+      }
+    })()
+    try {
+      await versions.locator('[data-series="v1"]').waitFor({ timeout: 15_000 })
+      await panel.locator('[data-rollout]').click()
+      await versions.locator('[data-series="v2"]').waitFor({ timeout: 60_000 })
+      await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).replicas.map((replica: { version: string }) => replica.version), { timeout: 60_000 }).toEqual(['2', '2'])
+      await page.screenshot({ path: 'screenshots/rollout-v2.png' })
+    } finally {
+      drawing = false
+      await drawer
+    }
+    expect(statuses.filter((status) => status !== 200)).toEqual([])
+  })
+
   it('shows a replica failing half its draws while its healthcheck stays green', async () => {
     await openSlide(page, `${dev.slidesUrl}/health-vs-monitoring?clicks=1`)
     const health = page.locator('[data-live-component="ReplicaHealth"][data-state="live"]:visible')
     await health.waitFor({ timeout: 30_000 })
-    const second = health.locator('[data-replica="draw64-replica-2"]')
+    // The replicas the rollout left (new names): the button breaks the last one, not the first.
+    const names: string[] = (await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).replicas.map((replica: { name: string }) => replica.name)
+    expect(names).toHaveLength(2)
+    const [healthy, broken] = names as [string, string]
+    const second = health.locator(`[data-replica="${broken}"]`)
     await expect.poll(() => second.getAttribute('data-replica-state'), { timeout: 10_000 }).toBe('ready')
     await health.locator('[data-break-replica]').click()
     await expect.poll(() => second.getAttribute('data-failing'), { timeout: 10_000 }).toBe('50')
-    expect((await json(await fetch(`${draw64.baseUrl}/api/demo/faults`))).byReplica['draw64-replica-1'].drawErrors.enabled).toBe(false)
+    expect((await json(await fetch(`${draw64.baseUrl}/api/demo/faults`))).byReplica[healthy].drawErrors.enabled).toBe(false)
 
     const errors = page.locator('[data-live-component="LiveMetrics"]:visible [data-metric="errorRate"][data-split="replica"]')
     const errorShare = async (series: string) => Number.parseFloat((await errors.locator(`[data-series="${series}"]`).textContent())!.replace(/^.*?(\d[\d,]*)\s*%.*$/s, '$1').replace(',', '.'))
@@ -115,8 +143,9 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       }
     })()
     try {
-      await expect.poll(() => errorShare('réplique 2'), { timeout: 30_000 }).toBeGreaterThan(20)
-      expect(await errorShare('réplique 1')).toBe(0)
+      const line = (name: string) => name.replace('draw64-replica-', 'réplique ')
+      await expect.poll(() => errorShare(line(broken)), { timeout: 30_000 }).toBeGreaterThan(20)
+      expect(await errorShare(line(healthy))).toBe(0)
       // The balancer still reports it healthy and routes to it.
       expect(await second.getAttribute('data-replica-state')).toBe('ready')
       await page.screenshot({ path: 'screenshots/health-vs-monitoring.png' })

@@ -22,6 +22,7 @@ function span(service: string, name: string, endMs: number, fields: Partial<Tele
     name,
     kind: 0,
     serviceName: service,
+    serviceVersion: '',
     startTimeUnixNano: nanos(endMs - 5),
     endTimeUnixNano: nanos(endMs),
     attributes: {},

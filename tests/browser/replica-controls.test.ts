@@ -1,7 +1,7 @@
 // "La HA, en vrai" as the speaker plays it: Draw64 in HA mode behind `npm run dev`, a real
 // Chromium; a click on « Tuer » kills a replica while draws go on, and the service map draws
-// the balancer's refused calls to it as a red edge; « Relancer » brings it back; « Auto »
-// switches the autoscaler.
+// the balancer's refused calls to it as a red edge; « Relancer » brings it back; « Déployer v2 »
+// shows replicas of both versions on the map; « Auto » switches the autoscaler.
 import type { Browser, Page } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
@@ -80,6 +80,32 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     await panel.locator('[data-restart="draw64-replica-1"]').click()
     await panel.locator('[data-replica="draw64-replica-1"][data-replica-state="ready"]').waitFor({ timeout: 30_000 })
     expect((await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).replicas.map((replica: { state: string }) => replica.state)).toEqual(['ready', 'ready'])
+  })
+
+  it('rolls out v2 with a click: the service map labels the replicas of each version while both serve', async () => {
+    const panel = page.locator('[data-live-component="ReplicaControls"][data-state="live"]:visible')
+    const replicaVersions = async () => {
+      const nodes = page.locator('[data-live-component="ServiceMap"] [data-node^="draw64-replica-"][data-health="ok"]')
+      return new Set(await nodes.evaluateAll((all) => all.map((node) => node.getAttribute('data-versions'))))
+    }
+    let drawing = true
+    const drawer = (async () => {
+      for (let x = 0; drawing; x = (x + 1) % 64) {
+        await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 6, 0, 200, 0]] })
+        await new Promise((resolve) => setTimeout(resolve, 40))
+      }
+    })()
+    try {
+      await expect.poll(replicaVersions, { timeout: 15_000 }).toEqual(new Set(['1']))
+      await panel.locator('[data-rollout]').click()
+      // The first new replica takes traffic beside the old ones: both versions on the map.
+      await expect.poll(replicaVersions, { timeout: 60_000, interval: 250 }).toEqual(new Set(['1', '2']))
+      await page.screenshot({ path: 'screenshots/replica-rollout.png' })
+      await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).rollingOut, { timeout: 60_000 }).toBe(null)
+    } finally {
+      drawing = false
+      await drawer
+    }
   })
 
   it('switches the autoscaler on and off', async () => {

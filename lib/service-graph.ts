@@ -17,6 +17,12 @@ export interface ServiceNode {
   /** End of its latest span; undefined for a node only known from the edges of a previous graph. */
   lastSeenMs: number | undefined
   health: NodeHealth
+  /**
+   * The `service.version`s of its spans that ended in the window, oldest first: two during a
+   * rollout that kept its name. With none there, the last one known. Empty for a database, or a
+   * service without a version (a browser).
+   */
+  versions: string[]
 }
 
 export interface ServiceEdge {
@@ -107,6 +113,8 @@ export function buildServiceGraph(spans: readonly TelemetrySpan[], options: Serv
 interface Tally {
   calls: Call[]
   perSecond: (count: number) => number
+  /** Spans that ended after this are in the window. */
+  startMs: number
 }
 
 function tallyWindow(calls: readonly Call[], lastSpanMs: number, { windowMs, nowMs, completeSinceMs }: ServiceGraphOptions): Tally {
@@ -117,6 +125,7 @@ function tallyWindow(calls: readonly Call[], lastSpanMs: number, { windowMs, now
   return {
     calls: calls.filter((call) => call.endMs > start),
     perSecond: (count) => (count * 1000) / Math.max(1, end - start),
+    startMs: start,
   }
 }
 
@@ -158,6 +167,7 @@ function buildNodes(
     servesRequests.set(span.serviceName, servesRequests.get(span.serviceName) || span.kind === SPAN_KIND_SERVER)
   }
   for (const call of calls) if (call.toKind === 'database') see(call.to, 'database', call.endMs)
+  const versions = versionsByService(spans, tally.startMs, previous)
 
   // A node only known from a remembered edge stays while that edge is remembered.
   const names = new Set([...kinds.keys()].filter((name) => remembered(lastSeen.get(name))))
@@ -178,9 +188,35 @@ function buildNodes(
       const errorShare = failedShare(counted)
       const lastSeenMs = lastSeen.get(name)
       const down = lastSeenMs === undefined || lastSeenMs < downBeforeMs
-      return { name, kind, requestRate: tally.perSecond(counted.length), errorShare, lastSeenMs, health: down ? 'down' : errorShare > 0 ? 'degraded' : 'ok' }
+      const health = down ? 'down' : errorShare > 0 ? 'degraded' : 'ok'
+      return { name, kind, requestRate: tally.perSecond(counted.length), errorShare, lastSeenMs, health, versions: versions.get(name) ?? [] }
     })
     .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** Each service's versions (ServiceNode.versions), ordered by the end of their latest span. */
+function versionsByService(spans: readonly TelemetrySpan[], windowStartMs: number, previous: ServiceGraph | undefined): Map<string, string[]> {
+  const latestByVersion = new Map<string, Map<string, number>>()
+  for (const span of spans) {
+    if (!span.serviceVersion) continue
+    const byVersion = latestByVersion.get(span.serviceName) ?? new Map<string, number>()
+    byVersion.set(span.serviceVersion, latest(spanEndMs(span), byVersion.get(span.serviceVersion))!)
+    latestByVersion.set(span.serviceName, byVersion)
+  }
+  const versions = new Map<string, string[]>()
+  // A service whose spans all left the buffer keeps the version it last ran.
+  for (const node of previous?.nodes ?? []) if (node.versions.length > 0) versions.set(node.name, node.versions.slice(-1))
+  for (const [service, byVersion] of latestByVersion) {
+    const oldestFirst = [...byVersion].sort(([, a], [, b]) => a - b)
+    const inWindow = oldestFirst.filter(([, endMs]) => endMs > windowStartMs).map(([version]) => version)
+    versions.set(service, inWindow.length > 0 ? inWindow : [oldestFirst.at(-1)![0]])
+  }
+  return versions
+}
+
+/** « v2 », or « v1→v2 » while both versions serve; a version that has its own `v` keeps it. */
+export function versionLabel(versions: readonly string[]): string {
+  return versions.map((version) => (/^\d/.test(version) ? `v${version}` : version)).join('→')
 }
 
 /** Left-to-right layers (callers before callees), each spread top to bottom by name. */

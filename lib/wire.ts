@@ -349,6 +349,8 @@ const telemetrySpanSchema = z.object({
   /** OTel SpanKind: 0 internal, 1 server, 2 client, 3 producer, 4 consumer. */
   kind: z.number(),
   serviceName: z.string(),
+  /** The resource's `service.version`, '' when it has none; absent from recordings made before it. */
+  serviceVersion: z._default(z.string(), ''),
   startTimeUnixNano: z.string(),
   endTimeUnixNano: z.string(),
   attributes: attributesSchema,

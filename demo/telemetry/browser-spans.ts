@@ -1,6 +1,6 @@
 // Spans sent by browsers (real user monitoring): the Draw64 page and the slides' board export
 // them with OTLP/HTTP JSON. Anyone on the LAN can send them, so they are guests, trusted for
-// nothing: they all belong to the browser service whatever resource they claim; they carry
+// nothing: they all belong to the browser service (no version) whatever resource they claim; they carry
 // sane times, a name from the page's vocabulary, bounded attributes; and they join only a
 // trace their own client started. They live in their own share of the buffer (buffers.ts).
 import { BROWSER_SERVICE_NAME } from '../domain/board.js'
@@ -81,6 +81,8 @@ export function browserSpansFromOtlp(body: unknown, clientId: string, nowMs = Da
       ...span,
       name: BROWSER_SPAN_NAMES.has(span.name) ? span.name : RENAMED_BROWSER_SPAN,
       serviceName: BROWSER_SERVICE_NAME,
+      // Whatever version a page claims would be words an attendee chose.
+      serviceVersion: '',
       attributes: boundedAttributes(span.attributes),
       status: { code: span.status.code, message: (span.status.message ?? '').slice(0, BROWSER_SPAN_LIMITS.stringLength) },
       events: span.events

@@ -70,8 +70,10 @@ function attributes(list: KeyValues): Record<string, unknown> {
   return Object.fromEntries(list.map(({ key, value }) => [key, plain(value)]))
 }
 
-function serviceOf(resourceAttributes: KeyValues): string {
-  return String(attributes(resourceAttributes)['service.name'] ?? 'unknown_service')
+/** The resource's service.name and service.version ('' when it has none). */
+function serviceOf(resourceAttributes: KeyValues): { name: string; version: string } {
+  const values = attributes(resourceAttributes)
+  return { name: String(values['service.name'] ?? 'unknown_service'), version: String(values['service.version'] ?? '') }
 }
 
 // OTLP counts span kinds from 1 (INTERNAL); the OpenTelemetry API, and the slides, from 0.
@@ -79,26 +81,27 @@ const apiKind = (otlpKind: number) => Math.max(0, otlpKind - 1)
 
 type KeyValues = { key: string; value: AnyValue }[]
 
-/** Every item of an export request (resource → scopes → items), each with its resource's service.name. */
+/** Every item of an export request (resource → scopes → items), each with its resource's service, read once. */
 function itemsWithService<Item, Out>(
   resources: readonly { resource: { attributes: KeyValues }; scopes: readonly (readonly Item[])[] }[],
-  convert: (item: Item, serviceName: string) => Out,
+  convert: (item: Item, service: { name: string; version: string }) => Out,
 ): Out[] {
   return resources.flatMap(({ resource, scopes }) => {
-    const serviceName = serviceOf(resource.attributes)
-    return scopes.flatMap((items) => items.map((item) => convert(item, serviceName)))
+    const service = serviceOf(resource.attributes)
+    return scopes.flatMap((items) => items.map((item) => convert(item, service)))
   })
 }
 
 export function spansFromOtlp(body: unknown): TelemetrySpanJson[] {
   const resources = tracesRequest.parse(body).resourceSpans.map(({ resource, scopeSpans }) => ({ resource, scopes: scopeSpans.map(({ spans }) => spans) }))
-  return itemsWithService(resources, (span, serviceName): TelemetrySpanJson => ({
+  return itemsWithService(resources, (span, service): TelemetrySpanJson => ({
     traceId: span.traceId,
     spanId: span.spanId,
     parentSpanId: span.parentSpanId,
     name: span.name,
     kind: apiKind(span.kind),
-    serviceName,
+    serviceName: service.name,
+    serviceVersion: service.version,
     startTimeUnixNano: span.startTimeUnixNano,
     endTimeUnixNano: span.endTimeUnixNano,
     attributes: attributes(span.attributes),
@@ -109,13 +112,13 @@ export function spansFromOtlp(body: unknown): TelemetrySpanJson[] {
 
 export function logsFromOtlp(body: unknown): TelemetryLogJson[] {
   const resources = logsRequest.parse(body).resourceLogs.map(({ resource, scopeLogs }) => ({ resource, scopes: scopeLogs.map(({ logRecords }) => logRecords) }))
-  return itemsWithService(resources, (record, serviceName): TelemetryLogJson => ({
+  return itemsWithService(resources, (record, service): TelemetryLogJson => ({
     timeUnixNano: record.timeUnixNano ?? record.observedTimeUnixNano ?? '0',
     severityText: record.severityText,
     body: plain(record.body),
     traceId: record.traceId,
     spanId: record.spanId,
-    attributes: { ...attributes(record.attributes), 'service.name': serviceName },
+    attributes: { ...attributes(record.attributes), 'service.name': service.name },
   }))
 }
 

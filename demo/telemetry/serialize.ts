@@ -19,27 +19,30 @@ type Resource = ReadableSpan['resource']
 
 // Reading a resource's attributes rebuilds them (with a diag error) while any asynchronous
 // attribute is pending, which the buffers never wait for: once per resource, not per span.
-const serviceNames = new WeakMap<Resource, string>()
+const services = new WeakMap<Resource, { name: string; version: string }>()
 
-function serviceNameOf(resource: Resource): string {
-  let name = serviceNames.get(resource)
-  if (name === undefined) {
-    name = String(resource.attributes['service.name'] ?? 'unknown_service')
-    serviceNames.set(resource, name)
+function serviceOf(resource: Resource): { name: string; version: string } {
+  let service = services.get(resource)
+  if (service === undefined) {
+    const { attributes } = resource
+    service = { name: String(attributes['service.name'] ?? 'unknown_service'), version: String(attributes['service.version'] ?? '') }
+    services.set(resource, service)
   }
-  return name
+  return service
 }
 
 /** `startUnixNano` overrides the SDK's millisecond start; the end keeps the measured duration. */
 export function serializeSpan(span: ReadableSpan, startUnixNano = unixNano(span.startTime)): TelemetrySpanJson {
   const context = span.spanContext()
+  const service = serviceOf(span.resource)
   return {
     traceId: context.traceId,
     spanId: context.spanId,
     parentSpanId: span.parentSpanContext?.spanId ?? '',
     name: span.name,
     kind: span.kind,
-    serviceName: serviceNameOf(span.resource),
+    serviceName: service.name,
+    serviceVersion: service.version,
     startTimeUnixNano: startUnixNano.toString(),
     endTimeUnixNano: (startUnixNano + unixNano(span.duration)).toString(),
     attributes: span.attributes,

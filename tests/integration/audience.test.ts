@@ -89,8 +89,10 @@ describe('GET /api/join', () => {
 
 const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join('')
 
-function browserExport(spans: object[], serviceName = 'draw64-web') {
-  return { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: serviceName } }] }, scopeSpans: [{ spans }] }] }
+function browserExport(spans: object[], serviceName = 'draw64-web', serviceVersion?: string) {
+  const attributes = [{ key: 'service.name', value: { stringValue: serviceName } }]
+  if (serviceVersion !== undefined) attributes.push({ key: 'service.version', value: { stringValue: serviceVersion } })
+  return { resourceSpans: [{ resource: { attributes }, scopeSpans: [{ spans }] }] }
 }
 
 function otlpSpan(traceId: string, name: string, attributes: object[] = []) {
@@ -114,12 +116,12 @@ describe('POST /rum/v1/traces', () => {
       { key: 'draw64.image.id', value: { stringValue: 'crowd' } },
       { key: 'huge', value: { stringValue: long } },
       { key: 'nested', value: { kvlistValue: { values: [{ key: 'a', value: { intValue: 1 } }] } } },
-    ])], 'draw64'))
+    ])], 'draw64', 'v2 (votez pour moi)'))
     expect(answer.status).toBe(200)
     expect(await json(answer)).toEqual({})
 
     const [span] = await spansOf(traceId)
-    expect(span).toMatchObject({ name: 'stroke', serviceName: 'draw64-web', kind: 0 })
+    expect(span).toMatchObject({ name: 'stroke', serviceName: 'draw64-web', serviceVersion: '', kind: 0 })
     expect(span.attributes).toEqual({ 'draw64.image.id': 'crowd', huge: long.slice(0, BROWSER_SPAN_LIMITS.stringLength) })
   })
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFamily, parsePrometheusText, sumSamples } from '../../lib/prometheus-text.ts'
 import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
@@ -40,6 +41,9 @@ describe('HA topology: a balancer in front of two replicas', () => {
     expect(replicaServer.name).toBe('PUT /api/images/:id')
     expect(replicaServer.parentSpanId).toBe(edge.spanId)
     expect(spans.find((span) => span.serviceName === 'draw64-lb' && span.kind === 1)?.name).toBe('PUT /api/images/:id')
+    // Each span says the version of its process: the balancer's package, the replicas' first release.
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(new Set(spans.map((span) => `${span.serviceName} ${span.serviceVersion}`))).toEqual(new Set([`draw64-lb ${version}`, `${replica} 1`]))
   })
 
   it('serves the logs of the replicas on the balancer, with their trace ids', async () => {
@@ -247,6 +251,11 @@ describe('HA topology: a balancer in front of two replicas', () => {
     expect(snapshots.at(-1)!.map((replica) => replica.version)).toEqual(['2', '2'])
     // The metrics split by version: the room sees v2 take over.
     await expect.poll(async () => findFamily(await scrape(), 'draw64_pixels_drawn_total')?.samples.some((sample) => sample.labels.service_version === '2'), { timeout: 5000 }).toBe(true)
+    // And the traces: the spans in version 2 are those of the new replicas, each of which served.
+    await expect.poll(async () => {
+      const { spans } = await json(await fetch(`${base}/api/telemetry/spans?limit=5000`))
+      return new Set((spans as TelemetrySpanJson[]).filter((span) => span.serviceVersion === '2').map((span) => span.serviceName))
+    }, { timeout: 5000 }).toEqual(new Set(snapshots.at(-1)!.map((replica) => replica.name)))
   }, 90_000)
 
   it('starts a replica added later with the flags switched on every replica, not those scoped to one', async () => {

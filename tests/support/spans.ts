@@ -14,6 +14,7 @@ export function testSpan(traceId: string, spanId: string, name: string, startMs:
     name,
     kind: 0,
     serviceName: 'draw64',
+    serviceVersion: '',
     startTimeUnixNano: nanos(startMs),
     endTimeUnixNano: nanos(endMs),
     attributes: {},

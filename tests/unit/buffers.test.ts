@@ -10,6 +10,7 @@ function span(n: number): TelemetrySpanJson {
     name: `span "${n}" \\ ü`,
     kind: 1,
     serviceName: 'draw64-replica-1',
+    serviceVersion: '1',
     startTimeUnixNano: `17321700000${n}000000`,
     endTimeUnixNano: `17321700000${n}500000`,
     attributes: { 'http.route': '/api/images/:id', 'http.response.status_code': 200 },

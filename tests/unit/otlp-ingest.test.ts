@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { DataPointType } from '@opentelemetry/sdk-metrics'
 import { logsFromOtlp, metricsFromOtlp, spansFromOtlp } from '../../demo/telemetry/otlp-ingest.ts'
 
-const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'draw64-replica-1' } }] }
+const resource = {
+  attributes: [{ key: 'service.name', value: { stringValue: 'draw64-replica-1' } }, { key: 'service.version', value: { stringValue: '2' } }],
+}
 
 const exportRequest = {
   resourceSpans: [
@@ -38,7 +40,7 @@ const exportRequest = {
 }
 
 describe('spansFromOtlp', () => {
-  it('turns an OTLP/JSON export into the slides span shape, with the resource service name', () => {
+  it('turns an OTLP/JSON export into the slides span shape, with the resource service name and version', () => {
     expect(spansFromOtlp(exportRequest)).toEqual([
       {
         traceId: '5b8efff798038103d269b633813fc60c',
@@ -47,6 +49,7 @@ describe('spansFromOtlp', () => {
         name: 'PUT /api/images/:id',
         kind: 1, // OTLP SERVER (2) is the API's SpanKind.SERVER (1)
         serviceName: 'draw64-replica-1',
+        serviceVersion: '2',
         startTimeUnixNano: '1544712660000000000',
         endTimeUnixNano: '1544712661000000000',
         attributes: { 'http.route': '/api/images/:id', 'http.response.status_code': 500, ok: false, ratio: 0.5, tags: ['a', 2] },
@@ -54,6 +57,11 @@ describe('spansFromOtlp', () => {
         events: [{ name: 'exception', timeUnixNano: '1544712660500000000', attributes: { 'exception.message': 'boom' } }],
       },
     ])
+  })
+
+  it('gives an empty serviceVersion to the spans of a resource without service.version', () => {
+    const unversioned = { resourceSpans: [{ ...exportRequest.resourceSpans[0], resource: { attributes: resource.attributes.slice(0, 1) } }] }
+    expect(spansFromOtlp(unversioned).map((span) => [span.serviceName, span.serviceVersion])).toEqual([['draw64-replica-1', '']])
   })
 
   it('rejects a request that is not an OTLP export, storing nothing', () => {

@@ -18,6 +18,12 @@ describe('the shipped recording', () => {
     expect(series.at(-1)!.series).toBe(1)
   })
 
+  it('still parses when its spans predate serviceVersion: they get the empty version', () => {
+    const { serviceVersion: _, ...olderSpan } = recording.spans[0]!
+    const older = recordingSchema.parse({ ...recording, spans: [olderSpan] })
+    expect(older.spans[0]!.serviceVersion).toBe('')
+  })
+
   it('holds delta and cumulative readings of the same counter whose deltas add up', () => {
     const points = recording.temporality!.points
     expect(points.length).toBeGreaterThanOrEqual(10)

@@ -3,6 +3,7 @@ import {
   buildServiceGraph,
   layoutServiceGraph,
   type ServiceGraph,
+  versionLabel,
 } from '../../lib/service-graph.ts'
 import type { TelemetrySpan } from '../../lib/span-tree.ts'
 
@@ -22,6 +23,7 @@ function span(service: string, name: string, endMs: number, fields: Partial<Tele
     name,
     kind: 0,
     serviceName: service,
+    serviceVersion: '',
     startTimeUnixNano: nanos(endMs - 5),
     endTimeUnixNano: nanos(endMs),
     attributes: {},
@@ -57,6 +59,11 @@ function haStroke(replica: 1 | 2, endMs: number, failure: Failure = 'none'): Tel
 /** Ten strokes ending at 1 s, 2 s, … 10 s, alternating replica 1 and replica 2. */
 function tenStrokes(failure: (index: number) => Failure = () => 'none'): TelemetrySpan[] {
   return Array.from({ length: 10 }, (_, i) => haStroke(i % 2 === 0 ? 1 : 2, (i + 1) * 1000, failure(i))).flat()
+}
+
+/** The spans as their services' resources would mark them: `versions` by service name. */
+function versioned(spans: readonly TelemetrySpan[], versions: Record<string, string>): TelemetrySpan[] {
+  return spans.map((one) => ({ ...one, serviceVersion: versions[one.serviceName] ?? '' }))
 }
 
 const byName = (graph: ServiceGraph) => Object.fromEntries(graph.nodes.map((node) => [node.name, node]))
@@ -220,6 +227,49 @@ describe('buildServiceGraph', () => {
     expect(byName(graph)['draw64-lb']!.requestRate).toBe(1)
   })
 
+  it('labels each service with the version of its spans; a database and an unversioned browser get none', () => {
+    const [lbServer, ...rest] = haStroke(1, 5000)
+    const fetch = span('draw64-web', 'PUT', 5001, { traceId: lbServer!.traceId, kind: CLIENT })
+    const spans = versioned([fetch, { ...lbServer!, parentSpanId: fetch.spanId }, ...rest], { 'draw64-lb': '1.0.0', 'draw64-replica-1': '1', 'draw64-web': '' })
+    const versions = buildServiceGraph(spans, WINDOW).nodes.map((node) => [node.name, node.versions])
+
+    expect(versions).toEqual([['draw64-lb', ['1.0.0']], ['draw64-replica-1', ['1']], ['draw64-web', []], ['sqlite', []]])
+  })
+
+  it('shows both versions taking traffic during a rollout: the old replica in v1, the new one in v2', () => {
+    const graph = buildServiceGraph(versioned(tenStrokes(), { 'draw64-lb': '1.0.0', 'draw64-replica-1': '1', 'draw64-replica-2': '2' }), WINDOW)
+    const nodes = byName(graph)
+
+    expect([nodes['draw64-replica-1']!.versions, nodes['draw64-replica-1']!.requestRate]).toEqual([['1'], 0.5])
+    expect([nodes['draw64-replica-2']!.versions, nodes['draw64-replica-2']!.requestRate]).toEqual([['2'], 0.5])
+  })
+
+  it('shows the old version then the new on a service that changed version in the window, only the new once the old left it', () => {
+    // 9 → 10: oldest first is not alphabetical order.
+    const v9 = versioned([1000, 3000, 5000].flatMap((end) => haStroke(1, end)), { 'draw64-replica-1': '9' })
+    const v10 = versioned([6000, 8000, 10_000, 12_000, 14_000, 16_000].flatMap((end) => haStroke(1, end)), { 'draw64-replica-1': '10' })
+    const during = buildServiceGraph([...v9, ...v10.slice(0, 15)], WINDOW)
+    const after = buildServiceGraph([...v9, ...v10], { windowMs: 10_000, nowMs: T0_MS + 16_000 })
+
+    expect(byName(during)['draw64-replica-1']!.versions).toEqual(['9', '10'])
+    expect(byName(after)['draw64-replica-1']!.versions).toEqual(['10'])
+  })
+
+  it('keeps the last version known of a service with no span in the window, idle or gone from the buffer', () => {
+    const changed = [
+      ...versioned(haStroke(2, 1000), { 'draw64-replica-2': '1' }),
+      ...versioned(tenStrokes().slice(5), { 'draw64-replica-2': '2' }),
+    ]
+    const idle = buildServiceGraph(changed, { windowMs: 10_000, nowMs: T0_MS + 60_000 })
+    const previous = buildServiceGraph(changed, WINDOW)
+    const onlyReplica1 = [11_000, 12_000, 13_000, 14_000].flatMap((end) => haStroke(1, end))
+    const gone = buildServiceGraph(onlyReplica1, { windowMs: 10_000, nowMs: T0_MS + 14_000, previous })
+
+    expect(byName(idle)['draw64-replica-2']!.versions).toEqual(['2'])
+    expect(byName(previous)['draw64-replica-2']!.versions).toEqual(['1', '2'])
+    expect(byName(gone)['draw64-replica-2']!.versions).toEqual(['2'])
+  })
+
   it('returns an empty graph without spans', () => {
     expect(buildServiceGraph([], WINDOW)).toEqual({ nodes: [], edges: [], lastSpanMs: undefined })
   })
@@ -238,7 +288,7 @@ describe('layoutServiceGraph', () => {
   it('puts the browser first when it calls the lb', () => {
     const graph: ServiceGraph = {
       nodes: ['draw64-web', 'draw64-lb', 'draw64-replica-1', 'sqlite'].map((name) => ({
-        name, kind: 'service', requestRate: 0, errorShare: 0, lastSeenMs: 0, health: 'ok',
+        name, kind: 'service', requestRate: 0, errorShare: 0, lastSeenMs: 0, health: 'ok', versions: [],
       })),
       edges: [['draw64-web', 'draw64-lb'], ['draw64-lb', 'draw64-replica-1'], ['draw64-replica-1', 'sqlite'], ['draw64-lb', 'sqlite']]
         .map(([from, to]) => ({ from: from!, to: to!, callRate: 0, errorShare: 0, lastCallMs: 0 })),
@@ -250,11 +300,17 @@ describe('layoutServiceGraph', () => {
   })
 
   it('survives a call cycle', () => {
-    const node = (name: string) => ({ name, kind: 'service' as const, requestRate: 0, errorShare: 0, lastSeenMs: 0, health: 'ok' as const })
+    const node = (name: string) => ({ name, kind: 'service' as const, requestRate: 0, errorShare: 0, lastSeenMs: 0, health: 'ok' as const, versions: [] })
     const edge = (from: string, to: string) => ({ from, to, callRate: 0, errorShare: 0, lastCallMs: 0 })
     const layout = layoutServiceGraph({ nodes: [node('a'), node('b')], edges: [edge('a', 'b'), edge('b', 'a')], lastSpanMs: 0 })
 
     expect(Object.keys(layout).sort()).toEqual(['a', 'b'])
     expect(Object.values(layout).every((p) => p.x >= 0 && p.x <= 1 && p.y > 0 && p.y < 1)).toBe(true)
+  })
+})
+
+describe('versionLabel', () => {
+  it('writes « v2 », « v1→v2 » oldest first, nothing without a version, and keeps a version’s own v', () => {
+    expect([versionLabel(['2']), versionLabel(['1', '2']), versionLabel([]), versionLabel(['v3-rc.1'])]).toEqual(['v2', 'v1→v2', '', 'v3-rc.1'])
   })
 })

@@ -189,7 +189,7 @@ describe('layoutWaterfall', () => {
 
 describe('hasValidTimes', () => {
   it('rejects the spans whose start or end is not a decimal nanosecond count', () => {
-    const base = { traceId: 't', parentSpanId: '', name: 's', kind: 0, serviceName: 'draw64', attributes: {}, status: { code: 0 }, events: [] }
+    const base = { traceId: 't', parentSpanId: '', name: 's', kind: 0, serviceName: 'draw64', serviceVersion: '', attributes: {}, status: { code: 0 }, events: [] }
     const good = { ...base, spanId: 'good', startTimeUnixNano: '1000', endTimeUnixNano: '2000' }
     const badStart = { ...base, spanId: 'bad-start', startTimeUnixNano: 'garbage', endTimeUnixNano: '2000' }
     const badEnd = { ...base, spanId: 'bad-end', startTimeUnixNano: '1000', endTimeUnixNano: '' }

@@ -5,7 +5,7 @@ import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
 /** A span of `traceId` lasting `ms`, an error if asked. */
 function span(traceId: string, spanId: string, ms: number, error = false): TelemetrySpanJson {
   return {
-    traceId, spanId, parentSpanId: '', name: 'PUT /api/images/:id', kind: 1, serviceName: 'draw64',
+    traceId, spanId, parentSpanId: '', name: 'PUT /api/images/:id', kind: 1, serviceName: 'draw64', serviceVersion: '',
     startTimeUnixNano: '1000000000', endTimeUnixNano: String(1_000_000_000 + ms * 1_000_000),
     attributes: {}, status: { code: error ? 2 : 0, message: '' }, events: [],
   }

@@ -4,7 +4,7 @@ import { clearCutoff, DEFAULT_TRACE_LIMIT, listTraces } from '../../lib/trace-li
 
 function span(traceId: string, name: string): TelemetrySpan {
   return {
-    traceId, spanId: `${traceId}-${name}`, name, kind: 1, serviceName: 'draw64', attributes: {}, status: { code: 0 }, events: [],
+    traceId, spanId: `${traceId}-${name}`, name, kind: 1, serviceName: 'draw64', serviceVersion: '', attributes: {}, status: { code: 0 }, events: [],
     startTimeUnixNano: '1000000000', endTimeUnixNano: '2000000000',
   }
 }

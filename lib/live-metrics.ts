@@ -226,6 +226,10 @@ export const SPLIT_CHARTS = Object.keys(SPLIT_VALUES) as SplitChart[]
 const SPLIT_LABEL = { replica: 'service_name', version: 'service_version' } as const satisfies Record<SplitBy, string>
 // Distinct from the quantiles' green, amber and red: the lines are processes, not percentiles.
 const SPLIT_COLORS = ['#60a5fa', '#f472b6', '#2dd4bf', '#c084fc', '#facc15', '#fb923c']
+// A replica pushes its counters every second, and the slides scrape every second, out of step:
+// between two scrapes a replica's series may not have moved at all, and in the next moved twice.
+// A split line reads each point over the last three scrapes, so that every point holds a push.
+const SPLIT_LOOKBACK_SCRAPES = 3
 
 /** `draw64-replica-2` → `réplique 2`, `2` → `v2`: short enough for a legend. */
 export function splitLabel(by: SplitBy, group: string): string {
@@ -260,7 +264,7 @@ export function splitTimeline(
     timeline.times.push(curr.timeMs)
     sorted.forEach((group, g) => {
       const labels = httpLabels(filter, undefined, (l) => l.service_name !== undefined && l[label] === group)
-      timeline.values[g]!.push(SPLIT_VALUES[key](scrapes[i - 1]!, curr, labels))
+      timeline.values[g]!.push(SPLIT_VALUES[key](scrapes[Math.max(0, i - SPLIT_LOOKBACK_SCRAPES)]!, curr, labels))
     })
   }
   const series = sorted.map((group, g) => ({ label: splitLabel(by, group), color: SPLIT_COLORS[g % SPLIT_COLORS.length]! }))

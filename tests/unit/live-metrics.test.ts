@@ -330,6 +330,13 @@ describe('a chart split by replica or by version', () => {
     expect(ten).toBeLessThanOrEqual(1)
   })
 
+  it('reads each point over three scrapes: a replica whose push missed a scrape does not drop to zero', () => {
+    const pushed = (timeMs: number, count: number) => scrape(timeMs, [HTTP_HEADER, replica('draw64-replica-1', '1', '200', [count])].join('\n'))
+    // Pushed at 0, 1 s (10 more), then not between 1 s and 2 s.
+    const { timeline } = splitTimeline('requestRate', [pushed(0, 0), pushed(1000, 10), pushed(2000, 10)], 'replica')
+    expect(timeline).toEqual({ times: [1000, 2000], values: [[10, 5]] })
+  })
+
   it('has no line without replicas: a Draw64 alone', () => {
     const alone = [scrape(0, `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [1])}`), scrape(1000, `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [3])}`)]
     expect(splitTimeline('requestRate', alone, 'replica')).toEqual({ series: [], timeline: { times: [1000], values: [] } })

@@ -39,18 +39,19 @@ export interface StartOptions {
   ipc?: boolean
 }
 
-async function waitUntilHealthy(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+/** Ready, not just alive: a balancer answers /healthz while its first replicas start. */
+async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Draw64 exited with ${child.exitCode}:\n${output()}`)
     try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return
+      if ((await fetch(`${baseUrl}/readyz`)).ok) return
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`Draw64 did not become healthy:\n${output()}`)
+  throw new Error(`Draw64 did not become ready:\n${output()}`)
 }
 
 export async function startDraw64(options: StartOptions = {}): Promise<Draw64Process> {
@@ -79,7 +80,7 @@ export async function startDraw64(options: StartOptions = {}): Promise<Draw64Pro
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const baseUrl = `http://127.0.0.1:${port}`
   try {
-    await waitUntilHealthy(baseUrl, child, output)
+    await waitUntilReady(baseUrl, child, output)
   } catch (error) {
     child.kill('SIGKILL')
     throw error

@@ -24,7 +24,8 @@ function keptLines(text: string): string {
     .join('\n')
 }
 
-const server = await startDraw64({ captureOutput: false })
+// The talk's topology, as the HA slides show it: a balancer and two replicas.
+const server = await startDraw64({ captureOutput: false, args: ['--replicas', '2'] })
 const base = server.baseUrl
 const CARDINALITY_STEPS: Record<number, { path: string; body: object }> = {
   6: { path: '/api/demo/faults/highCardinality', body: { enabled: true, value: 100 } },

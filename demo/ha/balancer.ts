@@ -1,4 +1,4 @@
-// HA mode (`npm run demo -- --replicas 2`): a small load balancer on Draw64's port, in front
+// HA mode (what `npm run demo` runs; `--replicas N`): a small load balancer on Draw64's port, in front
 // of replicas sharing the SQLite file. Requests go round-robin to the healthy replicas (a
 // refused connection tries the next one), through node:http, so the HTTP instrumentation
 // propagates the W3C trace context: one stroke is one trace across balancer and replica.
@@ -53,10 +53,12 @@ function forward(replica: Replica, { request, response }: RequestContext, body: 
  * A replica that refuses the connection (it crashed) is taken out of the rotation until its
  * health check passes again, and the request goes to the next one: the client sees no error.
  */
-function proxy(set: ReplicaSet): Handler {
+function proxy(set: ReplicaSet, firstReplicas: Promise<void>): Handler {
   let turn = 0
   return async (context) => {
     const body = await readBody(context.request)
+    // While the first replicas start, a request waits for them rather than fail.
+    if (set.routable().length === 0) await firstReplicas
     const healthy = set.rotation()
     const candidates = healthy.length > 0 ? healthy : set.lastResort()
     const first = turn++
@@ -106,11 +108,17 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   if (config.port === 0) throw new Error('--replicas needs a fixed DRAW64_PORT')
   const ownUrl = () => `http://127.0.0.1:${config.port}`
   const set = await createReplicaSet(config, ownUrl)
-  const starting = set.start(count)
+  // The balancer listens at once, while its first replicas start: the slides' page and the
+  // replicas' telemetry reach it meanwhile, /healthz (alive) answers, /readyz says 503 until a
+  // replica is ready, and a request to a replica waits for it. Without replicas there is no demo.
+  const firstReplicas = set.start(count).catch((error: Error) => {
+    logger.fatal({ err: error }, 'the first replicas did not start')
+    process.exit(1)
+  })
   const loadLock = createLoadLock()
   const load = createLoadGenerator(ownUrl, loadLock)
   const overhead = createOverheadRunner(loadLock)
-  const forwardToReplica = proxy(set)
+  const forwardToReplica = proxy(set, firstReplicas)
   const faults = createFaults()
   const autoscaler = createAutoscaler(set, REPLICA_BOUNDS)
 
@@ -134,12 +142,11 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
     ...FORWARDED_ROUTES.map((route) => ({ ...route, handler: route === ROUTES.applyCommand ? countingDraws(faults, forwardToReplica) : forwardToReplica })),
   ], createBudgets(config.budgets)))
 
-  // Replicas must be up before the balancer answers its first request.
-  await starting
   server.listen(config.port, config.host, () => {
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`
-    logger.info({ url, replicas: set.list() }, `Draw64 balancer listening on ${url}, in front of ${count} replicas`)
+    logger.info({ url }, `Draw64 balancer listening on ${url}, starting ${count} replicas`)
   })
+  void firstReplicas.then(() => logger.info({ replicas: set.list() }, `${count} replicas ready`))
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -41,8 +41,11 @@ describe.runIf(browserAvailable)(`the talk on Node ${process.versions.node}`, { 
   })
 
   it('runs Draw64 as the balancer in front of one replica, ready for "La HA, en vrai"', async () => {
-    const { replicas } = await createDemoControlApi({ base: `${dev.slidesUrl}${DRAW64_PROXY_PATH}` }).replicas()
-    expect(replicas.map(({ name, state }) => ({ name, state }))).toEqual([{ name: 'draw64-replica-1', state: 'ready' }])
+    // The balancer answers at once; its replica may still be starting.
+    const api = createDemoControlApi({ base: `${dev.slidesUrl}${DRAW64_PROXY_PATH}` })
+    await expect
+      .poll(async () => (await api.replicas()).replicas.map(({ name, state }) => ({ name, state })), { timeout: 30_000 })
+      .toEqual([{ name: 'draw64-replica-1', state: 'ready' }])
   })
 
   it('draws through the slides, and /metrics counts the pixels', async () => {

@@ -1,9 +1,9 @@
 // Which command last painted each pixel, kept compactly beside the pixels: a parallel array of
 // 4096 slots (one per pixel, 0 when not painted since the image was created or cleared), each
-// slot naming one of the image's origin records. A draw takes the lowest slot no pixel uses any
-// more, so an image never needs more records than it has strokes still visible (4097 at most),
-// however long the talk, and a pixel's record is never overwritten while the pixel points at
-// it. Reusing the lowest slots keeps the records' rows on the same few database pages: a draw
+// slot naming one of the image's origin records. A draw takes the lowest slot no pixel outside
+// it uses any more, so an image never needs more records than it has strokes still visible
+// (4097 at most), however long the talk, and a pixel's record is never overwritten while the
+// pixel points at it. Reusing the lowest slots keeps the records' rows on the same few database pages: a draw
 // rewrites a row SQLite already holds instead of one further down the table. Pure: no I/O.
 import { BOARD_SIZE, type Command } from './board.js'
 
@@ -37,11 +37,16 @@ export function recordOrigins(origins: Uint16Array, command: Command): number {
     origins.fill(0)
     return 0
   }
-  const slot = lowestFreeSlot(origins)
+  const painted: number[] = []
   for (const [x, y] of command.values) {
     if (x < 0 || x >= BOARD_SIZE || y < 0 || y >= BOARD_SIZE) continue
-    origins[y * BOARD_SIZE + x] = slot
+    painted.push(y * BOARD_SIZE + x)
   }
+  // A slot whose every pixel this draw paints over is free for it: a stroke drawn again over
+  // itself keeps its slots, and the stored slots do not change.
+  for (const pixel of painted) origins[pixel] = 0
+  const slot = lowestFreeSlot(origins)
+  for (const pixel of painted) origins[pixel] = slot
   return slot
 }
 

@@ -62,9 +62,6 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   const selectOrigin = statement<OriginRow>(
     'SELECT trace_id, span_id, time, command_type, client FROM pixel_origins WHERE image_id = ? AND slot = ?',
   )
-  const upsertOrigin = statement(
-    'INSERT OR REPLACE INTO pixel_origins (image_id, slot, trace_id, span_id, time, command_type, client) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  )
   const deleteOrigins = statement('DELETE FROM pixel_origins WHERE image_id = ?')
   const countImages = statement<{ count: number }>('SELECT COUNT(*) AS count FROM images')
   const insertImage = statement(
@@ -84,6 +81,11 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   const ping = db.prepare('SELECT 1 AS ok')
   // Untraced too: read by the metrics collector at every scrape.
   const countForMetrics = db.prepare('SELECT COUNT(*) AS count FROM images')
+  // Untraced as well: it runs beside every draw's UPDATE, inside the same transaction and span
+  // (persist image); a span of its own would double the draw's database spans.
+  const upsertOrigin = db.prepare(
+    'INSERT OR REPLACE INTO pixel_origins (image_id, slot, trace_id, span_id, time, command_type, client) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
   // better-sqlite3 builds a wrapper per db.transaction(fn): one, built once, runs every fn.
   const inTransaction = db.transaction((fn: () => unknown) => fn())
 

@@ -44,21 +44,34 @@ describe('pixel origins', () => {
     )
   })
 
-  it('reuses the lowest slot no pixel points at any more, so the records stay few', () => {
+  it('reuses the lowest slot no pixel outside the draw points at, so the records stay few', () => {
     const origins = blankOrigins()
-    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(1)
+    expect(recordOrigins(origins, draw([[0, 0], [1, 1]]))).toBe(1)
     expect(recordOrigins(origins, draw([[0, 0]]))).toBe(2)
-    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(1)
-    expect(recordOrigins(origins, draw([[5, 5]]))).toBe(2)
-    expect(recordOrigins(origins, draw([[6, 6]]))).toBe(3)
+    expect(recordOrigins(origins, draw([[1, 1]]))).toBe(1)
+    expect(recordOrigins(origins, draw([[5, 5]]))).toBe(3)
+    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(2)
   })
 
-  it('finds a free slot even when every pixel was painted by a different draw', () => {
+  it('keeps the slot of a stroke drawn again over itself, so the stored slots do not change', () => {
     const origins = blankOrigins()
-    const slots = new Set<number>()
-    for (let n = 0; n < 4096; n++) slots.add(recordOrigins(origins, draw([[n % 64, Math.floor(n / 64)]])))
-    expect(slots.size).toBe(4096)
+    recordOrigins(origins, draw([[9, 9]]))
+    const stroke = draw([[1, 1], [2, 2], [3, 3]])
+    const slot = recordOrigins(origins, stroke)
+    const before = origins.slice()
+    expect(recordOrigins(origins, stroke)).toBe(slot)
+    expect(origins).toEqual(before)
+  })
+
+  it('finds a free slot even when every pixel is painted and the draw frees none', () => {
+    const origins = blankOrigins()
+    for (let n = 1; n < 4096; n++) recordOrigins(origins, draw([[n % 64, Math.floor(n / 64)]]))
+    recordOrigins(origins, draw([[0, 0], [1, 0]]))
+    const slots = new Set(origins)
+    expect(slots.size).toBe(4095)
+    // (0, 0) shares its slot with (1, 0): painting it over frees nothing.
     const next = recordOrigins(origins, draw([[0, 0]]))
     expect(slots.has(next)).toBe(false)
+    expect(next).toBeLessThanOrEqual(ORIGIN_SLOTS)
   })
 })

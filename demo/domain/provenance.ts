@@ -29,25 +29,30 @@ export function blankOrigins(): Uint16Array {
 }
 
 /**
- * Records that `command` painted: a clear forgets every origin (returns 0); a draw points its
- * pixels at the lowest free slot and returns it. `origins` is changed in place.
+ * Records that `command` painted: a clear forgets every origin (slot 0); a draw points its
+ * pixels at the lowest free slot. `origins` is changed in place; `changed` says whether any
+ * slot differs from before, i.e. whether the stored slots need writing.
  */
-export function recordOrigins(origins: Uint16Array, command: Command): number {
+export function recordOrigins(origins: Uint16Array, command: Command): { slot: number; changed: boolean } {
   if (command.command_type === 'clear_canvas') {
+    const changed = origins.some((slot) => slot !== 0)
     origins.fill(0)
-    return 0
+    return { slot: 0, changed }
   }
   const painted: number[] = []
+  let previous = -1 // the slot every painted pixel had, if they all had the same one
   for (const [x, y] of command.values) {
     if (x < 0 || x >= BOARD_SIZE || y < 0 || y >= BOARD_SIZE) continue
-    painted.push(y * BOARD_SIZE + x)
+    const pixel = y * BOARD_SIZE + x
+    previous = painted.length === 0 || origins[pixel] === previous ? origins[pixel]! : NaN
+    painted.push(pixel)
   }
   // A slot whose every pixel this draw paints over is free for it: a stroke drawn again over
-  // itself keeps its slots, and the stored slots do not change.
+  // itself keeps its slot, and the stored slots do not change.
   for (const pixel of painted) origins[pixel] = 0
   const slot = lowestFreeSlot(origins)
   for (const pixel of painted) origins[pixel] = slot
-  return slot
+  return { slot, changed: painted.length > 0 && previous !== slot }
 }
 
 /** The slot of pixel (x, y), 0 when it was not painted since the image was created or cleared. */

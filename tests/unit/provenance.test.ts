@@ -7,7 +7,8 @@ const draw = (cells: [number, number][]) => ({ command_type: 'draw' as const, va
 describe('pixel origins', () => {
   it('points the painted pixels at a fresh slot and leaves the others alone', () => {
     const origins = blankOrigins()
-    const slot = recordOrigins(origins, draw([[1, 2], [3, 4]]))
+    const { slot, changed } = recordOrigins(origins, draw([[1, 2], [3, 4]]))
+    expect(changed).toBe(true)
     expect(slot).toBeGreaterThan(0)
     expect(originSlot(origins, 1, 2)).toBe(slot)
     expect(originSlot(origins, 3, 4)).toBe(slot)
@@ -16,8 +17,9 @@ describe('pixel origins', () => {
 
   it('forgets every origin on a clear', () => {
     const origins = blankOrigins()
+    expect(recordOrigins(origins, { command_type: 'clear_canvas' }).changed).toBe(false)
     recordOrigins(origins, draw([[1, 2]]))
-    expect(recordOrigins(origins, { command_type: 'clear_canvas' })).toBe(0)
+    expect(recordOrigins(origins, { command_type: 'clear_canvas' })).toEqual({ slot: 0, changed: true })
     expect(origins.every((slot) => slot === 0)).toBe(true)
   })
 
@@ -29,7 +31,7 @@ describe('pixel origins', () => {
         const drawOfSlot = new Map<number, number>()
         const lastDraw = new Map<string, number>()
         strokes.forEach((cells, n) => {
-          const slot = recordOrigins(origins, draw(cells))
+          const { slot } = recordOrigins(origins, draw(cells))
           expect(slot).toBeGreaterThanOrEqual(1)
           expect(slot).toBeLessThanOrEqual(ORIGIN_SLOTS)
           drawOfSlot.set(slot, n)
@@ -46,21 +48,22 @@ describe('pixel origins', () => {
 
   it('reuses the lowest slot no pixel outside the draw points at, so the records stay few', () => {
     const origins = blankOrigins()
-    expect(recordOrigins(origins, draw([[0, 0], [1, 1]]))).toBe(1)
-    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(2)
-    expect(recordOrigins(origins, draw([[1, 1]]))).toBe(1)
-    expect(recordOrigins(origins, draw([[5, 5]]))).toBe(3)
-    expect(recordOrigins(origins, draw([[0, 0]]))).toBe(2)
+    expect(recordOrigins(origins, draw([[0, 0], [1, 1]])).slot).toBe(1)
+    expect(recordOrigins(origins, draw([[0, 0]])).slot).toBe(2)
+    expect(recordOrigins(origins, draw([[1, 1]])).slot).toBe(1)
+    expect(recordOrigins(origins, draw([[5, 5]])).slot).toBe(3)
+    expect(recordOrigins(origins, draw([[0, 0]])).slot).toBe(2)
   })
 
   it('keeps the slot of a stroke drawn again over itself, so the stored slots do not change', () => {
     const origins = blankOrigins()
     recordOrigins(origins, draw([[9, 9]]))
     const stroke = draw([[1, 1], [2, 2], [3, 3]])
-    const slot = recordOrigins(origins, stroke)
+    const { slot } = recordOrigins(origins, stroke)
     const before = origins.slice()
-    expect(recordOrigins(origins, stroke)).toBe(slot)
+    expect(recordOrigins(origins, stroke)).toEqual({ slot, changed: false })
     expect(origins).toEqual(before)
+    expect(recordOrigins(origins, draw([[1, 1], [2, 2]])).changed).toBe(true)
   })
 
   it('finds a free slot even when every pixel is painted and the draw frees none', () => {
@@ -70,7 +73,7 @@ describe('pixel origins', () => {
     const slots = new Set(origins)
     expect(slots.size).toBe(4095)
     // (0, 0) shares its slot with (1, 0): painting it over frees nothing.
-    const next = recordOrigins(origins, draw([[0, 0]]))
+    const next = recordOrigins(origins, draw([[0, 0]])).slot
     expect(slots.has(next)).toBe(false)
     expect(next).toBeLessThanOrEqual(ORIGIN_SLOTS)
   })

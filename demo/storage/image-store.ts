@@ -139,14 +139,14 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
       const { traceId, spanId, client } = painting
       const last = slot ? encodeLastOrigin({ slot, origin: { traceId, spanId, time: now, commandType: command.command_type, client } }) : null
       updatePixels.run(pixels, last, now, image.id)
-      if (!slot) {
+      if (last === null) {
         deleteSlots.run(image.id)
         deleteOrigins.run(image.id)
       } else {
         if (changed) writeSlots.run(image.id, slotBytes(origins.slots))
         // The previous draw's record leaves the images row: into pixel_origins while a pixel still shows it.
         if (previous && previous.slot !== slot && origins.slots.includes(previous.slot)) keep(image.id, previous)
-        slotsAfterLastDraw.set(image.id, { last: last!, slots: origins.slots })
+        slotsAfterLastDraw.set(image.id, { last, slots: origins.slots })
       }
       return { ...image, updatedAt: now, updateCount: image.updateCount + 1 }
     },

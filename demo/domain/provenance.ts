@@ -1,10 +1,11 @@
 // Which command last painted each pixel, kept compactly beside the pixels: a parallel array of
 // 4096 slots (one per pixel, 0 when not painted since the image was created or cleared), each
-// slot naming one of the image's origin records. A draw takes the lowest slot no pixel uses any
-// more, so an image never needs more records than it has strokes still visible (4097 at most),
-// however long the talk, and a pixel's record is never overwritten while the pixel points at
-// it. Reusing the lowest slots keeps the records' rows on the same few database pages: a draw
-// rewrites a row SQLite already holds instead of one further down the table. Pure: no I/O.
+// slot naming one of the image's origin records. A draw takes a slot no pixel outside it uses
+// any more (its pixels' own, when it paints over all of them, else the lowest free one), so an
+// image never needs more records than it has strokes still visible (4097 at most), however long
+// the talk, and a pixel's record is never overwritten while the pixel points at it. Reusing the
+// lowest slots keeps the records' rows on the same few database pages: a draw rewrites a row
+// SQLite already holds instead of one further down the table. Pure: no I/O.
 import { BOARD_SIZE, type Command } from './board.js'
 
 /** Slots 1 to ORIGIN_SLOTS: one more than the pixels, so a draw always finds a free one. */
@@ -29,20 +30,30 @@ export function blankOrigins(): Uint16Array {
 }
 
 /**
- * Records that `command` painted: a clear forgets every origin (returns 0); a draw points its
- * pixels at the lowest free slot and returns it. `origins` is changed in place.
+ * Records that `command` painted: a clear forgets every origin (slot 0); a draw points its
+ * pixels at a free slot. `origins` is changed in place; `changed` says whether any
+ * slot differs from before, i.e. whether the stored slots need writing.
  */
-export function recordOrigins(origins: Uint16Array, command: Command): number {
+export function recordOrigins(origins: Uint16Array, command: Command): { slot: number; changed: boolean } {
   if (command.command_type === 'clear_canvas') {
+    const changed = origins.some((slot) => slot !== 0)
     origins.fill(0)
-    return 0
+    return { slot: 0, changed }
   }
-  const slot = lowestFreeSlot(origins)
+  const painted: number[] = []
+  let shared = -1 // the slot every painted pixel had; -2 once they differ
   for (const [x, y] of command.values) {
     if (x < 0 || x >= BOARD_SIZE || y < 0 || y >= BOARD_SIZE) continue
-    origins[y * BOARD_SIZE + x] = slot
+    const pixel = y * BOARD_SIZE + x
+    shared = shared === -1 || shared === origins[pixel] ? origins[pixel]! : -2
+    painted.push(pixel)
   }
-  return slot
+  for (const pixel of painted) origins[pixel] = 0
+  // A draw that covers every pixel of its pixels' one slot takes it: a stroke drawn again over
+  // itself keeps its slot, the stored slots do not change, and the 4096 slots are not scanned.
+  const slot = shared > 0 && origins.indexOf(shared) === -1 ? shared : lowestFreeSlot(origins)
+  for (const pixel of painted) origins[pixel] = slot
+  return { slot, changed: painted.length > 0 && shared !== slot }
 }
 
 /** The slot of pixel (x, y), 0 when it was not painted since the image was created or cleared. */

@@ -15,8 +15,12 @@ const SCHEMA = `
     updated_at TEXT NOT NULL,
     update_count INTEGER NOT NULL DEFAULT 0,
     owner TEXT NOT NULL DEFAULT 'speaker',
-    origins BLOB
+    last_origin TEXT
   ) STRICT;
+  CREATE TABLE IF NOT EXISTS image_origins (
+    image_id TEXT PRIMARY KEY,
+    slots BLOB NOT NULL
+  ) STRICT, WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS pixel_origins (
     image_id TEXT NOT NULL,
     slot INTEGER NOT NULL,
@@ -49,13 +53,12 @@ export function openDatabase(dataDir: string, synchronous: Synchronous = 'normal
 
 /**
  * A file from an earlier version gets the columns it lacks: `owner` (every existing image the
- * speaker's) and `origins` (empty: NULL reads as "no pixel painted since", see
- * demo/domain/provenance.ts). Replicas open the file at once: the loser of the race finds the
- * column there.
+ * speaker's) and `last_origin` (empty: its records are all in `pixel_origins`, see
+ * ./image-store.ts). Replicas open the file at once: the loser of the race finds the column there.
  */
 function addMissingColumns(db: Database.Database): void {
   const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images')
-  const added = { owner: "owner TEXT NOT NULL DEFAULT 'speaker'", origins: 'origins BLOB' }
+  const added = { owner: "owner TEXT NOT NULL DEFAULT 'speaker'", last_origin: 'last_origin TEXT' }
   for (const [name, definition] of Object.entries(added)) {
     if (columns.includes(name)) continue
     try {
@@ -64,4 +67,22 @@ function addMissingColumns(db: Database.Database): void {
       if (!/duplicate column/.test((error as Error).message)) throw error
     }
   }
+  if (columns.includes('origins')) moveSlotsOutOfImages(db)
+}
+
+/**
+ * Earlier versions kept each image's 8 KiB of origin slots in its row, rewritten by every draw;
+ * they move to `image_origins`, written only when a draw changes them. In one transaction, which
+ * a replica racing to open the same file finds already done.
+ */
+function moveSlotsOutOfImages(db: Database.Database): void {
+  const move = db.transaction(() => {
+    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images')
+    if (!columns.includes('origins')) return
+    db.exec(`
+      INSERT OR REPLACE INTO image_origins (image_id, slots) SELECT id, origins FROM images WHERE origins IS NOT NULL;
+      ALTER TABLE images DROP COLUMN origins;
+    `)
+  })
+  move.immediate()
 }

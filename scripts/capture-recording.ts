@@ -47,8 +47,10 @@ try {
     scrapes.push({ timeMs: Date.now(), text: keptLines(await (await fetch(server.metricsUrl)).text()) })
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - started))))
   }
-  // End on strokes, so the newest recorded trace (the one LiveTraces opens) is a draw.
+  // End on strokes, so the newest recorded trace (the one LiveTraces opens) is a draw; then
+  // leave the replicas time to send their spans of those strokes to the balancer.
   for (let n = 0; n < 3; n++) await drawStroke(base, SECONDS * 4 + n)
+  await new Promise((resolve) => setTimeout(resolve, 2000))
   const { spans } = spanPageSchema.parse(await (await fetch(`${base}/api/telemetry/spans?limit=5000`)).json())
   const { logs } = logPageSchema.parse(await (await fetch(`${base}/api/telemetry/logs?limit=5000`)).json())
   const pixels = Buffer.from(await (await fetch(`${base}/api/images/${TALK_IMAGE}/pixels`)).arrayBuffer())

@@ -109,9 +109,10 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   const ownUrl = () => `http://127.0.0.1:${config.port}`
   const set = await createReplicaSet(config, ownUrl)
   // The balancer listens at once, while its first replicas start: the slides' page and the
-  // replicas' telemetry reach it meanwhile, /healthz (alive) answers, /readyz says 503 until a
-  // replica is ready, and a request to a replica waits for it. Without replicas there is no demo.
-  const firstReplicas = set.start(count).catch((error: Error) => {
+  // replicas' telemetry reach it meanwhile, /healthz (alive) answers, /readyz says 503 until all
+  // of them are ready, and a request to a replica waits for one. Without replicas, no demo.
+  let started = false
+  const firstReplicas = set.start(count).then(() => void (started = true), (error: Error) => {
     logger.fatal({ err: error }, 'the first replicas did not start')
     process.exit(1)
   })
@@ -125,6 +126,7 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   // The budgets are spent here, in front of every replica: one budget per client, whatever the number of replicas.
   const server = createHttpServer(withBudgets([
     ...healthRoutes(({ response }) => {
+      if (!started) throw new HttpError(503, 'the replicas are starting')
       const routable = set.routable().map((replica) => replica.name)
       if (routable.length === 0) throw new HttpError(503, 'no replica is healthy')
       sendJson(response, 200, { status: 'ready', replicas: routable })

@@ -1,8 +1,7 @@
 // "La HA, en vrai" as the speaker plays it: Draw64 in HA mode behind `npm run dev`, a real
 // Chromium; a click on « Tuer » kills a replica while draws go on, and the service map draws
 // the balancer's refused calls to it as a red edge; « Relancer » brings it back; « Auto »
-// switches the autoscaler; « Déployer v2 » shows replicas of both versions on the map, and v2
-// taking over on the requests split by version. On « Healthchecks ≠ monitoring », « Casser la
+// switches the autoscaler; « Déployer v2 » shows replicas of both versions on the map. On « Healthchecks ≠ monitoring », « Casser la
 // réplique » makes one fail half its draws: its healthcheck stays green, its own error line climbs.
 import type { Browser, Page } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -95,9 +94,8 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/autoscaler`))).enabled, { timeout: 5000 }).toBe(false)
   })
 
-  it('rolls out v2 with a click: the map labels each version while both serve, the split chart draws v2 taking over', async () => {
+  it('rolls out v2 with a click: the map labels each version while both serve, and no draw fails', async () => {
     const panel = page.locator('[data-live-component="ReplicaControls"][data-state="live"]:visible')
-    const versions = page.locator('[data-live-component="LiveMetrics"]:visible [data-metric="requestRate"][data-split="version"]')
     const replicaVersions = async () => {
       const nodes = page.locator('[data-live-component="ServiceMap"] [data-node^="draw64-replica-"][data-health="ok"]')
       return new Set(await nodes.evaluateAll((all) => all.map((node) => node.getAttribute('data-versions'))))
@@ -112,12 +110,10 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     })()
     try {
       await expect.poll(replicaVersions, { timeout: 15_000 }).toEqual(new Set(['1']))
-      await versions.locator('[data-series="v1"]').waitFor({ timeout: 15_000 })
       await panel.locator('[data-rollout]').click()
       // The first new replica takes traffic beside the old ones: both versions on the map.
       await expect.poll(replicaVersions, { timeout: 60_000, interval: 250 }).toEqual(new Set(['1', '2']))
       await page.screenshot({ path: 'screenshots/replica-rollout.png' })
-      await versions.locator('[data-series="v2"]').waitFor({ timeout: 30_000 })
       await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).rollingOut, { timeout: 60_000 }).toBe(null)
       expect((await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).replicas.map((replica: { version: string }) => replica.version)).toEqual(['2', '2'])
     } finally {

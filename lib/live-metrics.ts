@@ -319,5 +319,7 @@ export function formatSplitHeadline(key: SplitChart, series: readonly ChartSerie
   if (key === 'requestRate') return formatValue(latest.reduce((sum, value) => sum + (Number.isFinite(value) ? value : 0), 0), unit)
   let worst = -1
   latest.forEach((value, i) => Number.isFinite(value) && (worst < 0 || value > latest[worst]!) && (worst = i))
-  return worst < 0 ? formatValue(Number.NaN, unit) : `${series[worst]!.label} ${formatValue(latest[worst]!, unit)}`
+  // A replica is named only when it stands out: with none above zero, the value alone.
+  if (worst < 0 || latest[worst] === 0) return formatValue(worst < 0 ? Number.NaN : 0, unit)
+  return `${series[worst]!.label} ${formatValue(latest[worst]!, unit)}`
 }

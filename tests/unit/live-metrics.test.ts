@@ -311,6 +311,7 @@ describe('a chart split by replica or by version', () => {
     const { series, timeline } = splitTimeline('errorRate', scrapes, 'replica')
     expect(timeline.values).toEqual([[0], [50], [0]])
     expect(formatSplitHeadline('errorRate', series, timeline.values.map((v) => v[0]!))).toBe('réplique 2 50\u00a0%')
+    expect(formatSplitHeadline('errorRate', series, [0, 0, 0])).toBe('0\u00a0%')
   })
 
   it('groups the replicas of one version: v2 taking over shows as its own line', () => {

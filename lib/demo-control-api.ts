@@ -10,11 +10,11 @@ import {
 
 /** Why a call failed; `status` 0 when the demo could not be reached at all. */
 export class DemoControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number
+
+  constructor(status: number, message: string) {
     super(message)
+    this.status = status
     this.name = 'DemoControlError'
   }
 

@@ -22,8 +22,11 @@ export const REQUEST_ID_ATTRIBUTE = 'draw64.request.id'
 const FAULT_NAMES = Object.keys(FAULT_SPECS) as FaultName[]
 
 export class InjectedFaultError extends Error {
-  constructor(readonly fault: FaultName) {
+  readonly fault: FaultName
+
+  constructor(fault: FaultName) {
     super(`injected fault ${fault}: the draw failed on purpose`)
+    this.fault = fault
     this.name = 'InjectedFaultError'
   }
 }

@@ -1,8 +1,11 @@
 // What can go wrong in the domain, independent of HTTP; the HTTP layer maps each to a status.
 
 export class ImageNotFoundError extends Error {
-  constructor(readonly imageId: string) {
+  readonly imageId: string
+
+  constructor(imageId: string) {
     super(`image "${imageId}" does not exist`)
+    this.imageId = imageId
     this.name = 'ImageNotFoundError'
   }
 }

@@ -14,8 +14,11 @@ export interface RolloutSteps<Replica> {
 }
 
 export class RolloutFailedError extends Error {
-  constructor(readonly replaced: number) {
+  readonly replaced: number
+
+  constructor(replaced: number) {
     super(`a replica of the new version never got ready: the release stopped after ${replaced} replaced`)
+    this.replaced = replaced
     this.name = 'RolloutFailedError'
   }
 }

@@ -2,12 +2,13 @@
 import type { ServerResponse } from 'node:http'
 
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
+  readonly status: number
+  readonly headers: Record<string, string>
+
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
     super(message)
+    this.status = status
+    this.headers = headers
     this.name = 'HttpError'
   }
 }

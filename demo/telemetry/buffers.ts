@@ -68,11 +68,11 @@ class JsonBuffer<Share extends string> {
   private readonly waiters = new Set<() => void>()
   private wakeTimer: NodeJS.Timeout | undefined
 
-  constructor(
-    shares: Record<Share, number>,
-    private readonly key: string,
-  ) {
+  private readonly key: string
+
+  constructor(shares: Record<Share, number>, key: string) {
     this.entries = new SharedRecentBuffer(shares)
+    this.key = key
   }
 
   push(share: Share, entry: Entry): void {
@@ -166,7 +166,11 @@ export interface SpanGate {
 }
 
 export class BufferSpanProcessor implements SpanProcessor {
-  constructor(private readonly gate?: SpanGate) {}
+  private readonly gate?: SpanGate
+
+  constructor(gate?: SpanGate) {
+    this.gate = gate
+  }
 
   onStart(_span: Span, _parentContext: Context): void {}
   onEnd(span: ReadableSpan): void {

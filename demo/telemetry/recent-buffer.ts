@@ -11,7 +11,10 @@ export class RecentBuffer<T> {
   private readonly items: (T | undefined)[]
   private pushed = 0
 
-  constructor(readonly capacity: number) {
+  readonly capacity: number
+
+  constructor(capacity: number) {
+    this.capacity = capacity
     this.items = new Array(capacity)
   }
 

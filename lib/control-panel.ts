@@ -3,7 +3,7 @@
 // the message of a failed call. The calls themselves are lib/demo-control-api.ts.
 import { defaultFaultStates } from '../demo/control/faults.ts'
 import { DemoControlError } from './demo-control-api.ts'
-import type { FaultState, LoadRequest, LoadStatus, ReplicaInfo } from './wire.ts'
+import type { AutoscalerStatus, FaultState, LoadRequest, LoadStatus, ReplicaInfo } from './wire.ts'
 
 export type Faults = Record<string, FaultState>
 
@@ -80,6 +80,20 @@ export function errorMessage(error: unknown): string {
 export function nextVersion(replicas: readonly ReplicaInfo[]): string {
   const numbers = replicas.map((replica) => Number.parseInt(replica.version, 10)).filter(Number.isFinite)
   return String(Math.max(0, ...numbers) + 1)
+}
+
+/**
+ * The autoscaler in one line for the room: its last decision, how long ago, and why (« p95 340 ms
+ * > 200 ms pendant 10 s → +1 réplique »); whether it is on, before any decision. Undefined
+ * without an autoscaler (a Draw64 alone).
+ */
+export function autoscalerLine(status: AutoscalerStatus | undefined, nowMs: number): string | undefined {
+  if (!status) return undefined
+  const state = status.enabled ? 'allumé' : 'éteint'
+  const decision = status.lastDecision
+  if (!decision) return `Auto ${state}\u00a0: aucune décision encore`
+  const seconds = Math.max(0, Math.round((nowMs - Date.parse(decision.time)) / 1000))
+  return `Auto ${state}, décision il y a ${seconds}\u00a0s\u00a0: ${decision.reason}`
 }
 
 /** Each replica state as the panel says it, with its dot's colour. */

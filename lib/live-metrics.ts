@@ -2,8 +2,8 @@
 // serves it: the one place on the slides' side that knows Draw64's Prometheus metric names.
 // Counters and histograms are read over the interval between two consecutive scrapes (PromQL's
 // rate() and histogram_quantile() over a one-scrape window); gauges at the latest scrape.
-import { bucketDeltas, counterRate, histogramQuantile } from './metric-math.ts'
-import { findFamily, histogramBuckets, sumSamples, type Labels, type MetricFamily } from './prometheus-text.ts'
+import { bucketDeltas, counterIncrease, counterRate, histogramQuantile } from './metric-math.ts'
+import { findFamily, histogramBuckets, samplesOf, sumSamples, type Labels, type MetricFamily, type Sample } from './prometheus-text.ts'
 
 // The exporter drops the unit from histogram names (it goes to `# UNIT`) and adds `_total` to counters.
 const HTTP_DURATION = 'http_server_request_duration'
@@ -105,6 +105,22 @@ function rate(prev: ScrapeReading, curr: ScrapeReading, name: string, filter?: L
   })
   return counterRate(read(prev), read(curr))
 }
+
+// Over several processes that come and go (replicas), each series' increase on its own, then
+// summed, as PromQL's sum(rate(…)): a replica that stops takes its series with it, and read on
+// the sum that drop was a counter reset, the other replicas' whole counts coming back as a spike.
+// `rate` reads one process, whose restart resets every series at once: the sum shows it better.
+function seriesRate(prev: ScrapeReading, curr: ScrapeReading, name: string, filter?: LabelFilter, sampleName?: string): number {
+  const seconds = (curr.timeMs - prev.timeMs) / 1000
+  if (!(seconds > 0)) return Number.NaN
+  const samples = (scrape: ScrapeReading) => samplesOf(findFamily(scrape.families, name), filter, sampleName)
+  const before = new Map(samples(prev).map((sample) => [seriesKey(sample), sample.value]))
+  // A series new since prev (a replica just started) counted up from 0.
+  const increase = samples(curr).reduce((sum, sample) => sum + counterIncrease(before.get(seriesKey(sample)) ?? 0, sample.value), 0)
+  return increase / seconds
+}
+
+const seriesKey = (sample: Sample) => `${sample.name}${JSON.stringify(sample.labels)}`
 
 // Quantiles (in ms) of the observations a histogram received between the two scrapes.
 function quantilesMs(prev: ScrapeReading, curr: ScrapeReading, name: string, quantiles: number[], filter?: LabelFilter) {
@@ -210,9 +226,9 @@ export type SplitBy = 'replica' | 'version'
 
 /** The HTTP charts that split, and the one value each draws per replica or version. */
 const SPLIT_VALUES = {
-  requestRate: (prev, curr, labels) => rate(prev, curr, HTTP_DURATION, labels, `${HTTP_DURATION}_count`),
+  requestRate: (prev, curr, labels) => seriesRate(prev, curr, HTTP_DURATION, labels, `${HTTP_DURATION}_count`),
   errorRate: (prev, curr, labels) => {
-    const count = (status?: (code: number) => boolean) => rate(prev, curr, HTTP_DURATION, (l) => labels(l) && (!status || status(Number(l.http_response_status_code))), `${HTTP_DURATION}_count`)
+    const count = (status?: (code: number) => boolean) => seriesRate(prev, curr, HTTP_DURATION, (l) => labels(l) && (!status || status(Number(l.http_response_status_code))), `${HTTP_DURATION}_count`)
     return (100 * count((code) => code >= 500)) / count()
   },
   latency: (prev, curr, labels) => quantilesMs(prev, curr, HTTP_DURATION, [0.95], labels)[0]!,

@@ -15,9 +15,13 @@ export interface HistogramBucket {
 export function counterRate(prev: CounterReading, curr: CounterReading): number {
   const seconds = (curr.timeMs - prev.timeMs) / 1000
   if (!(seconds > 0)) return Number.NaN
+  return counterIncrease(prev.value, curr.value) / seconds
+}
+
+/** How much a counter went up from `prev` to `curr`. */
+export function counterIncrease(prev: number, curr: number): number {
   // A counter that went down was reset (process restart): it counted up again from 0.
-  const increase = curr.value >= prev.value ? curr.value - prev.value : curr.value
-  return increase / seconds
+  return curr >= prev ? curr - prev : curr
 }
 
 /** The `q` quantile of cumulative buckets, as Prometheus' histogram_quantile computes it. */

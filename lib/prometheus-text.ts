@@ -98,13 +98,20 @@ export function sumSamples(
   filter: (labels: Labels) => boolean = () => true,
   sampleName?: string,
 ): number {
-  if (!family) return 0
+  return samplesOf(family, filter, sampleName).reduce((sum, sample) => sum + sample.value, 0)
+}
+
+/** The samples `sumSamples` adds up: the family's own (`_total` too for a counter), or `sampleName`'s. */
+export function samplesOf(
+  family: MetricFamily | undefined,
+  filter: (labels: Labels) => boolean = () => true,
+  sampleName?: string,
+): Sample[] {
+  if (!family) return []
   const names = sampleName
     ? [sampleName]
     : [family.name, ...(family.type === 'counter' ? [`${family.name}_total`] : [])]
-  return family.samples
-    .filter((sample) => names.includes(sample.name) && filter(sample.labels))
-    .reduce((sum, sample) => sum + sample.value, 0)
+  return family.samples.filter((sample) => names.includes(sample.name) && filter(sample.labels))
 }
 
 /** Cumulative buckets of a histogram family, summed over the series that pass `filter`, sorted by `le`. */

@@ -123,6 +123,45 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     expect(statuses.filter((status) => status !== 200)).toEqual([])
   })
 
+  it('on « Livrer sans couper », a rollout moves the requests from one version’s line to the next, with no error', async () => {
+    await openSlide(page, `${dev.slidesUrl}/rollout`)
+    const panel = page.locator('[data-live-component="ReplicaControls"][data-state="live"]:visible')
+    await panel.waitFor({ timeout: 30_000 })
+    const chart = (metric: string) => page.locator(`[data-live-component="LiveMetrics"]:visible [data-metric="${metric}"][data-split="version"]`)
+    // The legend's latest value of a version's line: « v3 19 req/s », « v2 — » once it serves nothing.
+    const latest = async (metric: string, version: string) => {
+      const text = (await chart(metric).locator(`[data-series="v${version}"]`).textContent({ timeout: 1000 }).catch(() => null)) ?? ''
+      const number = /(\d[\d,]*)\s*(req\/s|%)/.exec(text)?.[1]
+      return number === undefined ? Number.NaN : Number.parseFloat(number.replace(',', '.'))
+    }
+    let drawing = true
+    const statuses: number[] = []
+    const drawer = (async () => {
+      for (let x = 0; drawing; x = (x + 1) % 64) {
+        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 8, 200, 200, 0]] })).status)
+        await new Promise((resolve) => setTimeout(resolve, 40))
+      }
+    })()
+    try {
+      // The previous test left v2 serving: the button offers v3.
+      await expect.poll(() => latest('requestRate', '2'), { timeout: 15_000 }).toBeGreaterThan(0)
+      expect((await panel.locator('[data-rollout]').textContent())?.trim()).toBe('Déployer v3')
+      await panel.locator('[data-rollout]').click()
+      await expect.poll(() => latest('requestRate', '3'), { timeout: 60_000, interval: 250 }).toBeGreaterThan(0)
+      await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).rollingOut, { timeout: 60_000 }).toBe(null)
+      // v2's line falls to nothing once its last replica stopped (no spike when it leaves), v3's carries the draws.
+      await expect.poll(() => latest('requestRate', '2'), { timeout: 15_000 }).toBe(0)
+      expect(await latest('requestRate', '3')).toBeGreaterThan(5)
+      expect(await latest('errorRate', '3')).toBe(0)
+      expect(await page.locator('[data-autoscaler-decision]:visible').textContent()).toContain('Auto éteint')
+      await page.screenshot({ path: 'screenshots/rollout.png' })
+    } finally {
+      drawing = false
+      await drawer
+    }
+    expect(statuses.filter((status) => status !== 200)).toEqual([])
+  })
+
   it('shows a replica failing half its draws while its healthcheck stays green', async () => {
     await openSlide(page, `${dev.slidesUrl}/health-vs-monitoring?clicks=1`)
     const health = page.locator('[data-live-component="ReplicaHealth"][data-state="live"]:visible')

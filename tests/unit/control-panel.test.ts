@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_FAULTS, errorMessage, faultRows, loadFigures, nextChoice, nextVersion, replicaErrorMessage, secondsLeft } from '../../lib/control-panel.ts'
+import { autoscalerLine, DEFAULT_FAULTS, errorMessage, faultRows, loadFigures, nextChoice, nextVersion, replicaErrorMessage, secondsLeft } from '../../lib/control-panel.ts'
 import { DemoControlError } from '../../lib/demo-control-api.ts'
-import type { LoadStatus } from '../../lib/wire.ts'
+import type { AutoscalerStatus, LoadStatus } from '../../lib/wire.ts'
+import { DEFAULT_POLICY } from '../../demo/ha/autoscaler.ts'
 
 const stopped: LoadStatus = { running: false, rateAsked: 0, rateAchieved: 0, endsAt: null }
 
@@ -104,5 +105,20 @@ describe('replicaErrorMessage', () => {
     expect(replicaErrorMessage(new DemoControlError(409, 'draw64-replica-2 is the last replica running: the demo keeps at least 1'))).toMatch(/dernière réplique/)
     expect(replicaErrorMessage(new DemoControlError(409, 'a rollout to version 2 is under way'))).toBe('Un déploiement est en cours')
     expect(replicaErrorMessage(new DemoControlError(0, 'fetch failed'))).toBe('démo injoignable')
+  })
+})
+
+describe('autoscalerLine', () => {
+  const status = (enabled: boolean, lastDecision: AutoscalerStatus['lastDecision']): AutoscalerStatus => ({ enabled, policy: DEFAULT_POLICY, lastDecision })
+
+  it('says the last decision, how long ago and why, for the room', () => {
+    const reason = 'p95 340 ms > 200 ms pendant 10 s → +1 réplique'
+    const line = autoscalerLine(status(true, { time: '2026-12-05T10:00:00.000Z', change: 1, reason }), Date.parse('2026-12-05T10:00:12.400Z'))
+    expect(line).toBe(`Auto allumé, décision il y a 12\u00a0s\u00a0: ${reason}`)
+  })
+
+  it('says whether it is on before any decision, and nothing without an autoscaler', () => {
+    expect(autoscalerLine(status(false, null), 0)).toBe('Auto éteint\u00a0: aucune décision encore')
+    expect(autoscalerLine(undefined, 0)).toBeUndefined()
   })
 })

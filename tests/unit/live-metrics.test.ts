@@ -338,6 +338,20 @@ describe('a chart split by replica or by version', () => {
     expect(timeline).toEqual({ times: [1000, 2000], values: [[10, 5]] })
   })
 
+  it('reads each replica on its own: one that stops mid-rollout is no reset of its version’s line', () => {
+    // Two v1 replicas; at 2 s replica 1 is gone (replaced by a v2 one), replica 2 goes on at 5 req/s.
+    const pushed = (timeMs: number, lines: string[]) => scrape(timeMs, [HTTP_HEADER, ...lines].join('\n'))
+    const scrapes = [
+      pushed(0, [replica('draw64-replica-1', '1', '200', [100]), replica('draw64-replica-2', '1', '200', [200])]),
+      pushed(1000, [replica('draw64-replica-1', '1', '200', [105]), replica('draw64-replica-2', '1', '200', [205])]),
+      pushed(2000, [replica('draw64-replica-2', '1', '200', [210]), replica('draw64-replica-3', '2', '200', [6])]),
+    ]
+    const { series, timeline } = splitTimeline('requestRate', scrapes, 'version')
+    expect(series.map((s) => s.label)).toEqual(['v1', 'v2'])
+    // Over 0–2 s: replica 2's 10 (and replica 1's series, gone, adds nothing), and the new replica's 6 from 0.
+    expect(timeline.values.map((v) => v.at(-1))).toEqual([5, 3])
+  })
+
   it('has no line without replicas: a Draw64 alone', () => {
     const alone = [scrape(0, `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [1])}`), scrape(1000, `${HTTP_HEADER}\n${httpSeries('PUT', '/api/images/:id', '200', [3])}`)]
     expect(splitTimeline('requestRate', alone, 'replica')).toEqual({ series: [], timeline: { times: [1000], values: [] } })

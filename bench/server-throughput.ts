@@ -4,17 +4,23 @@
 // so that a noisy neighbour hurts all of them alike. Prints req/s and the ratios.
 // BENCH_BASELINE=<another checkout of this project, with its node_modules> adds that checkout's
 // Draw64, on and off, to the same rounds: the cost of a change, side by side in one run.
+// The strokes move across the board (./moving-strokes.ts), each on pixels the one before did not
+// touch, as in the room: a draw writes the pages of its new pixels and of their provenance.
+// BENCH_STROKE=fixed sends the one 10-pixel stroke of the overhead slide again and again instead
+// (pixels and provenance unchanged by each draw, the figures published before 2026-12-05).
 import { spawn } from 'node:child_process'
 import autocannon from 'autocannon'
 import { STROKE_BODY } from '../demo/control/overhead.ts'
 import { startDraw64, type Draw64Process } from '../demo/draw64-process.ts'
 import { freePort } from '../demo/free-port.ts'
+import { movingStrokeBodies } from './moving-strokes.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
 const BASELINE = process.env.BENCH_BASELINE
-
+const STROKE = process.env.BENCH_STROKE === 'fixed' ? 'fixed' : 'moving'
+const BODIES = STROKE === 'fixed' ? [STROKE_BODY] : movingStrokeBodies()
 
 interface Target {
   name: string
@@ -45,11 +51,12 @@ async function draw64(name: string, env: Record<string, string>, root?: string):
 }
 
 async function measure(target: Target, seconds: number): Promise<number> {
+  // Each target starts the cycle of strokes from its beginning: all draw the same strokes.
+  let next = 0
   const result = await autocannon({
     url: target.url,
-    method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: STROKE_BODY,
+    requests: [{ method: 'PUT', setupRequest: (request) => ({ ...request, body: BODIES[next++ % BODIES.length] }) }],
     connections: CONNECTIONS,
     duration: seconds,
   })
@@ -59,6 +66,7 @@ async function measure(target: Target, seconds: number): Promise<number> {
   return result.requests.average
 }
 
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 const targets = [
@@ -83,11 +91,18 @@ try {
 }
 
 const [on, off, floor, baselineOn, baselineOff] = targets.map((target) => median(target.rates))
-console.log(`\nmedian of ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections, PUT of a 10-pixel draw`)
+console.log(`\nmedian of ${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections, PUT of a 10-pixel draw, ${STROKE === 'fixed' ? 'always the same' : 'moving across the board'}`)
 for (const target of targets) console.log(`  ${target.name.padEnd(32)} ${median(target.rates).toFixed(0).padStart(7)} req/s`)
 console.log(`  telemetry on / off:      ${(on / off).toFixed(2)}  (goal ≥ 0.90)`)
 console.log(`  telemetry off / floor:   ${(off / floor).toFixed(2)}  (goal ≥ 0.85)`)
 console.log(`  telemetry on / floor:    ${(on / floor).toFixed(2)}  (goal ≥ 0.70)`)
 if (BASELINE) {
   console.log(`  this checkout / ${BASELINE}:  telemetry on ${(on / baselineOn!).toFixed(2)}, off ${(off / baselineOff!).toFixed(2)}`)
+  // Each round's ratio compares servers measured seconds apart; pooled: all rounds' rates summed.
+  const [mine, baseline] = [targets.slice(0, 2), targets.slice(3, 5)]
+  for (const [n, label] of ['on', 'off'].entries()) {
+    const perRound = mine[n]!.rates.map((rate, round) => rate / baseline[n]!.rates[round]!)
+    const pooled = sum(mine[n]!.rates) / sum(baseline[n]!.rates)
+    console.log(`    telemetry ${label.padEnd(3)} per round ${perRound.map((ratio) => ratio.toFixed(2)).join(' ')}, pooled ${pooled.toFixed(3)}`)
+  }
 }

@@ -143,7 +143,7 @@ export function createImageService(
   return {
     list: () => store.list(),
     get: (id: string) => mustExist(id, store.get(id)),
-    pixels: (id: string) => mustExist(id, store.load(id)).pixels,
+    pixels: (id: string) => mustExist(id, store.pixels(id)),
     /** Who last painted pixel (x, y); null when nobody did since the image was created or cleared. */
     origin: (id: string, x: number, y: number): PixelOrigin | null => mustExist(id, store.origin(id, x, y)),
     create,

@@ -4,23 +4,27 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { blankOrigins } from '../domain/provenance.ts'
+import { emptyRecentOrigins } from './recent-origins.ts'
+import { writeCells } from './stored-cells.ts'
 
 export const DATABASE_FILE = 'draw64.sqlite'
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS images (
+// The images row: `cells` holds the pixels with their origin slots (./stored-cells.ts). The
+// columns a draw rewrites come after it, with the latest draws' records (./recent-origins.ts):
+// they end the row, on the last page of its overflow chain, with the board's bottom rows.
+const IMAGES_COLUMNS = `
     id TEXT PRIMARY KEY,
-    pixels BLOB NOT NULL,
+    cells BLOB NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     update_count INTEGER NOT NULL DEFAULT 0,
     owner TEXT NOT NULL DEFAULT 'speaker',
-    last_origin TEXT
-  ) STRICT;
-  CREATE TABLE IF NOT EXISTS image_origins (
-    image_id TEXT PRIMARY KEY,
-    slots BLOB NOT NULL
-  ) STRICT, WITHOUT ROWID;
+    recent_origins BLOB NOT NULL
+`
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS images (${IMAGES_COLUMNS}) STRICT;
   CREATE TABLE IF NOT EXISTS pixel_origins (
     image_id TEXT NOT NULL,
     slot INTEGER NOT NULL,
@@ -47,42 +51,66 @@ export function openDatabase(dataDir: string, synchronous: Synchronous = 'normal
   // Replicas share the file: wait for a writer instead of failing with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
-  addMissingColumns(db)
+  if (columnsOf(db, 'images').includes('pixels')) moveToCells(db)
   return db
 }
 
-/**
- * A file from an earlier version gets the columns it lacks: `owner` (every existing image the
- * speaker's) and `last_origin` (empty: its records are all in `pixel_origins`, see
- * ./image-store.ts). Replicas open the file at once: the loser of the race finds the column there.
- */
-function addMissingColumns(db: Database.Database): void {
-  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images')
-  const added = { owner: "owner TEXT NOT NULL DEFAULT 'speaker'", last_origin: 'last_origin TEXT' }
-  for (const [name, definition] of Object.entries(added)) {
-    if (columns.includes(name)) continue
-    try {
-      db.exec(`ALTER TABLE images ADD COLUMN ${definition}`)
-    } catch (error) {
-      if (!/duplicate column/.test((error as Error).message)) throw error
-    }
-  }
-  if (columns.includes('origins')) moveSlotsOutOfImages(db)
+const columnsOf = (db: Database.Database, table: string) => db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]
+
+/** An images row as earlier versions left it: some of these columns are missing from the oldest files. */
+interface EarlierImageRow {
+  id: string
+  pixels: Buffer
+  created_at: string
+  updated_at: string
+  update_count: number
+  owner: string
+  slots: Buffer | null
+  last_origin: string | null
 }
 
 /**
- * Earlier versions kept each image's 8 KiB of origin slots in its row, rewritten by every draw;
- * they move to `image_origins`, written only when a draw changes them. In one transaction, which
- * a replica racing to open the same file finds already done.
+ * Earlier versions kept the RGB pixels alone in `pixels`, the origin slots in `image_origins`
+ * (before that, in an `origins` column of the images row), the last draw's record in a
+ * `last_origin` line and no `owner` at first (every such image is the speaker's). The images
+ * table is rebuilt with `cells`, and the last record joins the others in `pixel_origins`. In one
+ * transaction, which a replica racing to open the same file finds already done.
  */
-function moveSlotsOutOfImages(db: Database.Database): void {
+function moveToCells(db: Database.Database): void {
   const move = db.transaction(() => {
-    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images')
-    if (!columns.includes('origins')) return
+    const columns = columnsOf(db, 'images')
+    if (!columns.includes('pixels')) return
+    const hasImageOrigins = columnsOf(db, 'image_origins').length > 0
+    const slots = columns.includes('origins') ? 'images.origins' : hasImageOrigins ? 'image_origins.slots' : 'NULL'
+    const rows = db
+      .prepare(
+        `SELECT id, pixels, created_at, updated_at, update_count,
+           ${columns.includes('owner') ? 'owner' : "'speaker'"} AS owner, ${slots} AS slots,
+           ${columns.includes('last_origin') ? 'last_origin' : 'NULL'} AS last_origin
+         FROM images ${hasImageOrigins ? 'LEFT JOIN image_origins ON image_origins.image_id = images.id' : ''}`,
+      )
+      .all() as EarlierImageRow[]
+    db.exec(`CREATE TABLE images_with_cells (${IMAGES_COLUMNS}) STRICT`)
+    const insert = db.prepare('INSERT INTO images_with_cells VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const keep = db.prepare('INSERT OR REPLACE INTO pixel_origins VALUES (?, ?, ?, ?, ?, ?, ?)')
+    for (const row of rows) {
+      insert.run(row.id, writeCells({ pixels: row.pixels, slots: earlierSlots(row.slots) }), row.created_at, row.updated_at, row.update_count, row.owner, emptyRecentOrigins())
+      if (!row.last_origin) continue
+      const [slot, traceId, spanId, time, commandType, client] = row.last_origin.split(' ')
+      keep.run(row.id, Number(slot), traceId, spanId, time, commandType, client)
+    }
     db.exec(`
-      INSERT OR REPLACE INTO image_origins (image_id, slots) SELECT id, origins FROM images WHERE origins IS NOT NULL;
-      ALTER TABLE images DROP COLUMN origins;
+      DROP TABLE images;
+      ALTER TABLE images_with_cells RENAME TO images;
+      DROP TABLE IF EXISTS image_origins;
     `)
   })
   move.immediate()
+}
+
+/** Slots as earlier versions stored them: 8 KiB, 16-bit little-endian; none for an image never painted. */
+function earlierSlots(blob: Buffer | null): Uint16Array {
+  const slots = blankOrigins()
+  if (blob?.length === slots.byteLength) new Uint8Array(slots.buffer).set(blob)
+  return slots
 }

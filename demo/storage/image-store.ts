@@ -1,11 +1,13 @@
-// Images in SQLite: metadata and the 12 288-byte RGB blob in one row, the pixels' origins beside
-// them (see ./stored-origins.ts). Every write runs in an IMMEDIATE transaction so that replicas
-// sharing the file never lose each other's strokes.
+// Images in SQLite: metadata and the pixels in one row, their origins with them (the slots in
+// the pixels' own blob, see ./stored-cells.ts; the latest draws' records beside `updated_at`, see
+// ./recent-origins.ts; earlier ones still shown in `pixel_origins`). Every write runs in an
+// IMMEDIATE transaction so that replicas sharing the file never lose each other's strokes.
 import type { Database } from 'better-sqlite3'
 import type { Command } from '../domain/board.js'
 import type { ImageMeta } from '../domain/image.ts'
-import { originSlot, recordOrigins, type Painter, type PixelOrigin } from '../domain/provenance.ts'
-import { decodeLastOrigin, encodeLastOrigin, readSlots, slotBytes, type SlotOrigin, type StoredOrigins } from './stored-origins.ts'
+import { blankOrigins, recordOrigins, shownSlots, type Painter, type PixelOrigin } from '../domain/provenance.ts'
+import { addRecentOrigin, emptyRecentOrigins, findRecentOrigin, latestRecentSlot, type SlotOrigin } from './recent-origins.ts'
+import { cellSlot, emptyBoard, readCells, readPixels, updateCells, writeCells, type Board } from './stored-cells.ts'
 import { tracedStatement, type StatementHook } from './traced-statement.ts'
 
 interface ImageRow {
@@ -30,6 +32,13 @@ interface OriginRow {
   client: string
 }
 
+/** What a draw reads and hands back to the store: the pixels' slots, the cells they were read from, the latest draws' records. */
+export interface StoredOrigins {
+  slots: Uint16Array
+  cells: Buffer
+  recent: Buffer
+}
+
 /** What a draw or a clear leaves behind for GET …/provenance: the command and who sent it. */
 export interface Painting extends Painter {
   origins: StoredOrigins
@@ -44,25 +53,19 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   const statement = <Row>(sql: string) => tracedStatement<Row>(db, sql, beforeStatement)
   const listImages = statement<ImageRow>(`SELECT ${META_COLUMNS} FROM images ORDER BY created_at, id`)
   const selectImage = statement<ImageRow>(`SELECT ${META_COLUMNS} FROM images WHERE id = ?`)
-  const selectImageWithPixels = statement<ImageRow & { pixels: Buffer; last_origin: string | null }>(
-    `SELECT ${META_COLUMNS}, pixels, last_origin FROM images WHERE id = ?`,
-  )
-  const selectLastOrigin = statement<{ last_origin: string | null }>('SELECT last_origin FROM images WHERE id = ?')
-  // No row for an image never painted since its creation or last clear.
-  const selectSlots = statement<{ slots: Buffer }>('SELECT slots FROM image_origins WHERE image_id = ?')
+  const selectCells = statement<{ cells: Buffer; recent_origins: Buffer }>('SELECT cells, recent_origins FROM images WHERE id = ?')
   const selectOrigin = statement<OriginRow>(
     'SELECT trace_id, span_id, time, command_type, client FROM pixel_origins WHERE image_id = ? AND slot = ?',
   )
   const deleteOrigins = statement('DELETE FROM pixel_origins WHERE image_id = ?')
-  const deleteSlots = statement('DELETE FROM image_origins WHERE image_id = ?')
   const countImages = statement<{ count: number }>('SELECT COUNT(*) AS count FROM images')
   const insertImage = statement(
-    'INSERT INTO images (id, pixels, created_at, updated_at, update_count, owner) VALUES (?, ?, ?, ?, 0, ?)',
+    'INSERT INTO images (id, cells, created_at, updated_at, update_count, owner, recent_origins) VALUES (?, ?, ?, ?, 0, ?, ?)',
   )
   const selectOwner = statement<{ owner: string }>('SELECT owner FROM images WHERE id = ?')
   const countOwned = statement<{ count: number }>('SELECT COUNT(*) AS count FROM images WHERE owner = ?')
-  const updatePixels = statement(
-    'UPDATE images SET pixels = ?, last_origin = ?, updated_at = ?, update_count = update_count + 1 WHERE id = ?',
+  const updateImageRow = statement(
+    'UPDATE images SET cells = ?, recent_origins = ?, updated_at = ?, update_count = update_count + 1 WHERE id = ?',
   )
   const deleteImage = statement('DELETE FROM images WHERE id = ?')
   const incrementCounter = statement(
@@ -73,25 +76,26 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   const ping = db.prepare('SELECT 1 AS ok')
   // Untraced too: read by the metrics collector at every scrape.
   const countForMetrics = db.prepare('SELECT COUNT(*) AS count FROM images')
-  // Untraced as well: they run beside a draw's UPDATE, inside the same transaction and span
-  // (persist image); spans of their own would double the draw's database spans.
+  // Untraced as well: it runs beside a draw's UPDATE, inside the same transaction and span
+  // (persist image), once every few draws; spans of its own would double the draw's database spans.
   const upsertOrigin = db.prepare(
     'INSERT OR REPLACE INTO pixel_origins (image_id, slot, trace_id, span_id, time, command_type, client) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
-  const writeSlots = db.prepare(
-    'INSERT INTO image_origins (image_id, slots) VALUES (?, ?) ON CONFLICT (image_id) DO UPDATE SET slots = excluded.slots',
-  )
   const keep = (imageId: string, { slot, origin }: SlotOrigin) =>
     upsertOrigin.run(imageId, slot, origin.traceId, origin.spanId, origin.time, origin.commandType, origin.client)
-  // The slots of each image after this process's last draw on it, under that draw's record: a draw
-  // finds them here instead of reading their 8 KiB again (about 10 µs a draw, as much as the rest
-  // of its provenance). The record is read from the images row, so after a draw by another
-  // replica, or one rolled back, the key no longer matches and the slots are read again.
-  const slotsAfterLastDraw = new Map<string, { last: string; slots: Uint16Array }>()
-  function slotsOf(id: string, last: string | null): Uint16Array {
-    const cached = slotsAfterLastDraw.get(id)
-    if (cached && cached.last === last) return cached.slots
-    return readSlots(selectSlots.get(id)?.slots ?? null)
+  // Each image's row after this process's last draw on it (cells, the pixels and slots read out
+  // of them, latest records), under that draw's update count and time: the next draw takes it
+  // from here instead of reading and splitting 20 KiB again (as much CPU as the rest of its
+  // provenance). Another replica's draw, or a rolled-back one, leaves another count or time in
+  // the row: it is read again. A draw takes its image's entry out, so one that fails halfway
+  // leaves no half-painted arrays behind.
+  const afterLastDraw = new Map<string, { updatedAt: string; updateCount: number; cells: Buffer; board: Board; recent: Buffer }>()
+  function rowFor(id: string, image: ImageMeta): { cells: Buffer; board: Board; recent: Buffer } {
+    const cached = afterLastDraw.get(id)
+    afterLastDraw.delete(id)
+    if (cached && cached.updatedAt === image.updatedAt && cached.updateCount === image.updateCount) return cached
+    const { cells, recent_origins: recent } = selectCells.get(id)!
+    return { cells, board: readCells(cells, emptyBoard()), recent }
   }
   // better-sqlite3 builds a wrapper per db.transaction(fn): one, built once, runs every fn.
   const inTransaction = db.transaction((fn: () => unknown) => fn())
@@ -102,19 +106,27 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
       const row = selectImage.get(id)
       return row && toMeta(row)
     },
-    /** The image, its pixels and their origins. */
+    /** For a draw, in its transaction: the image, its pixels and their origins. */
     load(id: string): { image: ImageMeta; pixels: Uint8Array; origins: StoredOrigins } | undefined {
-      const row = selectImageWithPixels.get(id)
-      return row && { image: toMeta(row), pixels: row.pixels, origins: { slots: slotsOf(id, row.last_origin), last: row.last_origin } }
+      const row = selectImage.get(id)
+      if (!row) return undefined
+      const image = toMeta(row)
+      const { cells, board, recent } = rowFor(id, image)
+      return { image, pixels: board.pixels, origins: { slots: board.slots, cells, recent } }
+    },
+    /** The image's pixels, in the API's format. */
+    pixels(id: string): Uint8Array | undefined {
+      const row = selectCells.get(id)
+      return row && readPixels(row.cells)
     },
     /** Who last painted pixel (x, y): undefined for an unknown image, null when not painted since creation or clear. */
     origin(id: string, x: number, y: number): PixelOrigin | null | undefined {
-      const row = selectLastOrigin.get(id)
+      const row = selectCells.get(id)
       if (!row) return undefined
-      const slot = originSlot(slotsOf(id, row.last_origin), x, y)
+      const slot = cellSlot(row.cells, x, y)
       if (!slot) return null
-      const last = decodeLastOrigin(row.last_origin)
-      if (last?.slot === slot) return last.origin
+      const recent = findRecentOrigin(row.recent_origins, slot)
+      if (recent) return recent
       const origin = selectOrigin.get(id, slot)
       if (!origin) return null
       return { traceId: origin.trace_id, spanId: origin.span_id, time: origin.time, commandType: origin.command_type, client: origin.client }
@@ -125,36 +137,35 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
     countUntraced: (): number => (countForMetrics.get() as { count: number }).count,
     /** `owner`: 'speaker', or the anonymous id of the attendee who created it. */
     insert(id: string, pixels: Uint8Array, now: string, owner: string): ImageMeta {
-      insertImage.run(id, pixels, now, now, owner)
+      insertImage.run(id, writeCells({ pixels, slots: blankOrigins() }), now, now, owner, emptyRecentOrigins())
       incrementCounter.run('images_created')
       return { id, createdAt: now, updatedAt: now, updateCount: 0 }
     },
     /** Saves pixels loaded with `load`, and who painted them, and returns the image's new metadata. */
     writePixels(image: ImageMeta, pixels: Uint8Array, now: string, painting: Painting): ImageMeta {
-      const { origins, command } = painting
-      // origins.slots may be the cached array, about to change: cached again once written.
-      slotsAfterLastDraw.delete(image.id)
-      const previous = decodeLastOrigin(origins.last)
-      const { slot, changed } = recordOrigins(origins.slots, command)
-      const { traceId, spanId, client } = painting
-      const last = slot ? encodeLastOrigin({ slot, origin: { traceId, spanId, time: now, commandType: command.command_type, client } }) : null
-      updatePixels.run(pixels, last, now, image.id)
-      if (last === null) {
-        deleteSlots.run(image.id)
+      const { origins: { slots, cells, recent }, command, traceId, spanId, client } = painting
+      const slot = recordOrigins(slots, command, latestRecentSlot(recent))
+      if (slot === 0) {
+        recent.fill(0)
         deleteOrigins.run(image.id)
       } else {
-        if (changed) writeSlots.run(image.id, slotBytes(origins.slots))
-        // The previous draw's record leaves the images row: into pixel_origins while a pixel still shows it.
-        if (previous && previous.slot !== slot && origins.slots.includes(previous.slot)) keep(image.id, previous)
-        slotsAfterLastDraw.set(image.id, { last, slots: origins.slots })
+        // Asked only when the area is full: which slots some pixel shows takes a pass over them all.
+        let shown: Uint8Array | undefined
+        const isShown = (candidate: number) => (shown ??= shownSlots(slots))[candidate] === 1
+        const origin = { traceId, spanId, time: now, commandType: command.command_type, client }
+        for (const record of addRecentOrigin(recent, { slot, origin }, isShown)) keep(image.id, record)
       }
-      return { ...image, updatedAt: now, updateCount: image.updateCount + 1 }
+      const board = { pixels, slots }
+      updateCells(cells, board, command)
+      updateImageRow.run(cells, recent, now, image.id)
+      const updated = { ...image, updatedAt: now, updateCount: image.updateCount + 1 }
+      afterLastDraw.set(image.id, { updatedAt: now, updateCount: updated.updateCount, cells, board, recent })
+      return updated
     },
     delete(id: string): boolean {
       const deleted = deleteImage.run(id).changes > 0
-      slotsAfterLastDraw.delete(id)
+      afterLastDraw.delete(id)
       if (deleted) {
-        deleteSlots.run(id)
         deleteOrigins.run(id)
         incrementCounter.run('images_deleted')
       }

@@ -33,6 +33,69 @@ function fileWithSlotsInTheImagesRow(): string {
   return dataDir
 }
 
+/**
+ * A file as the version before this one wrote it: RGB pixels in the images row, the slots in
+ * `image_origins`, the last draw's record in `last_origin`, earlier ones in `pixel_origins`.
+ */
+function fileWithSlotsInTheirOwnRow(): { dataDir: string; pixels: Buffer } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'database-'))
+  const db = new Database(join(dataDir, DATABASE_FILE))
+  db.exec(`
+    CREATE TABLE images (id TEXT PRIMARY KEY, pixels BLOB NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+      update_count INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT 'speaker', last_origin TEXT) STRICT;
+    CREATE TABLE image_origins (image_id TEXT PRIMARY KEY, slots BLOB NOT NULL) STRICT, WITHOUT ROWID;
+    CREATE TABLE pixel_origins (image_id TEXT NOT NULL, slot INTEGER NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
+      time TEXT NOT NULL, command_type TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (image_id, slot)) STRICT, WITHOUT ROWID;
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+  `)
+  const pixels = Buffer.alloc(64 * 64 * 3, 255)
+  pixels.set([1, 2, 3], (4 * 64 + 3) * 3)
+  pixels.set([4, 5, 6], (6 * 64 + 5) * 3)
+  const slots = new Uint16Array(64 * 64)
+  slots[4 * 64 + 3] = 2
+  slots[6 * 64 + 5] = 1
+  const time = '2026-01-01T00:00:00.000Z'
+  const last = `0002 ${trace(2)} b7ad6b7169203332 ${time} draw a-Zx_9-abc`
+  db.prepare("INSERT INTO images VALUES ('old', ?, ?, ?, 2, 'a-Zx_9-abc', ?)").run(pixels, time, time, last)
+  db.prepare("INSERT INTO images VALUES ('blank', ?, ?, ?, 0, 'speaker', NULL)").run(Buffer.alloc(64 * 64 * 3, 255), time, time)
+  db.prepare("INSERT INTO image_origins VALUES ('old', ?)").run(Buffer.from(slots.buffer))
+  db.prepare("INSERT INTO pixel_origins VALUES ('old', 1, ?, 'b7ad6b7169203331', ?, 'draw', 'speaker')").run(trace(1), time)
+  db.close()
+  return { dataDir, pixels }
+}
+
+describe('a database file from the version before', () => {
+  it('opens, twice, with the same pixels, owners and origins, then takes new draws', () => {
+    const { dataDir, pixels } = fileWithSlotsInTheirOwnRow()
+    openDatabase(dataDir).close()
+    const db = openDatabase(dataDir)
+    expect(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('images')).toEqual(
+      ['id', 'cells', 'created_at', 'updated_at', 'update_count', 'owner', 'recent_origins'],
+    )
+    expect(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('image_origins')).toEqual([])
+    const store = createImageStore(db)
+    expect(Buffer.from(store.pixels('old')!).equals(pixels)).toBe(true)
+    expect(store.get('old')).toMatchObject({ updateCount: 2, updatedAt: '2026-01-01T00:00:00.000Z' })
+    expect(store.ownerOf('old')).toBe('a-Zx_9-abc')
+    expect(store.origin('old', 3, 4)).toEqual({ traceId: trace(2), spanId: 'b7ad6b7169203332', time: '2026-01-01T00:00:00.000Z', commandType: 'draw', client: 'a-Zx_9-abc' })
+    expect(store.origin('old', 5, 6)?.traceId).toBe(trace(1))
+    expect(store.origin('old', 0, 0)).toBeNull()
+    expect(store.origin('blank', 3, 4)).toBeNull()
+
+    const command: Command = { command_type: 'draw', values: [[5, 6, 0, 0, 0], [7, 7, 0, 0, 0]] }
+    store.transaction(() => {
+      const { image, pixels, origins } = store.load('old')!
+      applyCommand(pixels, command)
+      store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId: trace(3), spanId: 'b7ad6b7169203333', client: 'speaker' })
+    })
+    expect(store.origin('old', 5, 6)?.traceId).toBe(trace(3))
+    expect(store.origin('old', 7, 7)?.traceId).toBe(trace(3))
+    expect(store.origin('old', 3, 4)?.traceId).toBe(trace(2))
+    expect([...store.pixels('old')!.subarray((6 * 64 + 5) * 3, (6 * 64 + 5) * 3 + 3)]).toEqual([0, 0, 0])
+    store.close()
+  })
+})
+
 describe('a database file from an earlier version', () => {
   it('opens, twice, and keeps who painted which pixel, then takes new draws', () => {
     const dataDir = fileWithSlotsInTheImagesRow()

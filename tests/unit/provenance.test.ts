@@ -1,14 +1,13 @@
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { blankOrigins, ORIGIN_SLOTS, originSlot, recordOrigins } from '../../demo/domain/provenance.ts'
+import { blankOrigins, ORIGIN_SLOTS, originSlot, recordOrigins, shownSlots } from '../../demo/domain/provenance.ts'
 
 const draw = (cells: [number, number][]) => ({ command_type: 'draw' as const, values: cells.map(([x, y]) => [x, y, 0, 0, 0] as const) })
 
 describe('pixel origins', () => {
   it('points the painted pixels at a fresh slot and leaves the others alone', () => {
     const origins = blankOrigins()
-    const { slot, changed } = recordOrigins(origins, draw([[1, 2], [3, 4]]))
-    expect(changed).toBe(true)
+    const slot = recordOrigins(origins, draw([[1, 2], [3, 4]]))
     expect(slot).toBeGreaterThan(0)
     expect(originSlot(origins, 1, 2)).toBe(slot)
     expect(originSlot(origins, 3, 4)).toBe(slot)
@@ -17,9 +16,8 @@ describe('pixel origins', () => {
 
   it('forgets every origin on a clear', () => {
     const origins = blankOrigins()
-    expect(recordOrigins(origins, { command_type: 'clear_canvas' }).changed).toBe(false)
     recordOrigins(origins, draw([[1, 2]]))
-    expect(recordOrigins(origins, { command_type: 'clear_canvas' })).toEqual({ slot: 0, changed: true })
+    expect(recordOrigins(origins, { command_type: 'clear_canvas' })).toBe(0)
     expect(origins.every((slot) => slot === 0)).toBe(true)
   })
 
@@ -30,8 +28,10 @@ describe('pixel origins', () => {
         const origins = blankOrigins()
         const drawOfSlot = new Map<number, number>()
         const lastDraw = new Map<string, number>()
+        let previous = 0
         strokes.forEach((cells, n) => {
-          const { slot } = recordOrigins(origins, draw(cells))
+          const slot = recordOrigins(origins, draw(cells), previous)
+          previous = slot
           expect(slot).toBeGreaterThanOrEqual(1)
           expect(slot).toBeLessThanOrEqual(ORIGIN_SLOTS)
           drawOfSlot.set(slot, n)
@@ -46,35 +46,59 @@ describe('pixel origins', () => {
     )
   })
 
-  it('reuses the lowest slot no pixel outside the draw points at, so the records stay few', () => {
+  it('takes the next free slot after the one the previous draw took, so successive draws have successive slots', () => {
     const origins = blankOrigins()
-    expect(recordOrigins(origins, draw([[0, 0], [1, 1]])).slot).toBe(1)
-    expect(recordOrigins(origins, draw([[0, 0]])).slot).toBe(2)
-    expect(recordOrigins(origins, draw([[1, 1]])).slot).toBe(1)
-    expect(recordOrigins(origins, draw([[5, 5]])).slot).toBe(3)
-    expect(recordOrigins(origins, draw([[0, 0]])).slot).toBe(2)
+    expect(recordOrigins(origins, draw([[0, 0], [1, 1]]))).toBe(1)
+    expect(recordOrigins(origins, draw([[0, 0]]), 1)).toBe(2)
+    expect(recordOrigins(origins, draw([[5, 5]]), 2)).toBe(3)
+    // (0, 0) painted over frees slot 2, behind: the draw takes the next free one after 3.
+    expect(recordOrigins(origins, draw([[0, 0], [9, 9]]), 3)).toBe(4)
+    // (1, 1) alone shows slot 1: painted over, it keeps it.
+    expect(recordOrigins(origins, draw([[1, 1]]), 4)).toBe(1)
+  })
+
+  it('starts again from the first slot past the last one, skipping those in use', () => {
+    const origins = blankOrigins()
+    expect(recordOrigins(origins, draw([[0, 0]]), ORIGIN_SLOTS - 1)).toBe(ORIGIN_SLOTS)
+    expect(recordOrigins(origins, draw([[1, 0]]), ORIGIN_SLOTS)).toBe(1)
+    expect(recordOrigins(origins, draw([[2, 0]]), ORIGIN_SLOTS)).toBe(2)
+    expect(recordOrigins(origins, draw([[3, 0]]), 70)).toBe(71) // the fast path, and the scan
+    recordOrigins(origins, draw([[4, 0]]), 71)
+    expect(recordOrigins(origins, draw([[5, 0]]), 70)).toBe(73)
   })
 
   it('keeps the slot of a stroke drawn again over itself, so the stored slots do not change', () => {
     const origins = blankOrigins()
     recordOrigins(origins, draw([[9, 9]]))
     const stroke = draw([[1, 1], [2, 2], [3, 3]])
-    const { slot } = recordOrigins(origins, stroke)
+    const slot = recordOrigins(origins, stroke, 1)
     const before = origins.slice()
-    expect(recordOrigins(origins, stroke)).toEqual({ slot, changed: false })
+    expect(recordOrigins(origins, stroke, slot)).toBe(slot)
     expect(origins).toEqual(before)
-    expect(recordOrigins(origins, draw([[1, 1], [2, 2]])).changed).toBe(true)
+    expect(recordOrigins(origins, draw([[1, 1], [2, 2]]), slot)).not.toBe(slot)
   })
 
   it('finds a free slot even when every pixel is painted and the draw frees none', () => {
     const origins = blankOrigins()
-    for (let n = 1; n < 4096; n++) recordOrigins(origins, draw([[n % 64, Math.floor(n / 64)]]))
-    recordOrigins(origins, draw([[0, 0], [1, 0]]))
+    let previous = 0
+    for (let n = 1; n < 4096; n++) previous = recordOrigins(origins, draw([[n % 64, Math.floor(n / 64)]]), previous)
+    previous = recordOrigins(origins, draw([[0, 0], [1, 0]]), previous)
     const slots = new Set(origins)
     expect(slots.size).toBe(4095)
     // (0, 0) shares its slot with (1, 0): painting it over frees nothing.
-    const next = recordOrigins(origins, draw([[0, 0]])).slot
+    const next = recordOrigins(origins, draw([[0, 0]]), previous)
     expect(slots.has(next)).toBe(false)
     expect(next).toBeLessThanOrEqual(ORIGIN_SLOTS)
+  })
+
+  it('tells which slots some pixel still shows', () => {
+    const origins = blankOrigins()
+    const first = recordOrigins(origins, draw([[0, 0]]))
+    const second = recordOrigins(origins, draw([[1, 1]]), first)
+    recordOrigins(origins, draw([[0, 0], [2, 2]]), second)
+    const shown = shownSlots(origins)
+    expect(shown[first]).toBe(0)
+    expect(shown[second]).toBe(1)
+    expect(shown.length).toBe(ORIGIN_SLOTS + 1)
   })
 })

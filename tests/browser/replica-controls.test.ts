@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
 import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { freePort } from '../../demo/free-port.ts'
-import { json, putCommand } from '../support/http.ts'
+import { drawAlong, json } from '../support/http.ts'
 import { browserAvailable, launchBrowser, openSlide, watchedPage } from '../support/browser.ts'
 
 async function replicaState(baseUrl: string, name: string): Promise<string | undefined> {
@@ -46,14 +46,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
     await panel.waitFor({ timeout: 30_000 })
     await expect.poll(() => panel.locator('[data-replica-state="ready"]').count(), { timeout: 10_000 }).toBe(2)
 
-    let drawing = true
-    const statuses: number[] = []
-    const drawer = (async () => {
-      for (let x = 0; drawing; x = (x + 1) % 64) {
-        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 5, 200, 0, 0]] })).status)
-        await new Promise((resolve) => setTimeout(resolve, 40))
-      }
-    })()
+    const { statuses, stop: stopDrawing } = drawAlong(draw64.baseUrl, 'ha', 5, [200, 0, 0])
     try {
       const edge = page.locator('[data-live-component="ServiceMap"] [data-edge="draw64-lb→draw64-replica-1"]')
       await edge.waitFor({ timeout: 15_000 })
@@ -73,8 +66,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       // Twenty more draws after the kill: the balancer sends them all to the replica left.
       await expect.poll(() => statuses.length, { timeout: 10_000 }).toBeGreaterThan(drawnBeforeKill + 20)
     } finally {
-      drawing = false
-      await drawer
+      await stopDrawing()
     }
     expect(statuses.filter((status) => status !== 200)).toEqual([])
 
@@ -100,14 +92,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       const nodes = page.locator('[data-live-component="ServiceMap"] [data-node^="draw64-replica-"][data-health="ok"]')
       return new Set(await nodes.evaluateAll((all) => all.map((node) => node.getAttribute('data-versions'))))
     }
-    let drawing = true
-    const statuses: number[] = []
-    const drawer = (async () => {
-      for (let x = 0; drawing; x = (x + 1) % 64) {
-        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 7, 0, 200, 0]] })).status)
-        await new Promise((resolve) => setTimeout(resolve, 40))
-      }
-    })()
+    const { statuses, stop: stopDrawing } = drawAlong(draw64.baseUrl, 'ha', 7, [0, 200, 0])
     try {
       await expect.poll(replicaVersions, { timeout: 15_000 }).toEqual(new Set(['1']))
       await panel.locator('[data-rollout]').click()
@@ -117,8 +102,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       await expect.poll(async () => (await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).rollingOut, { timeout: 60_000 }).toBe(null)
       expect((await json(await fetch(`${draw64.baseUrl}/api/demo/replicas`))).replicas.map((replica: { version: string }) => replica.version)).toEqual(['2', '2'])
     } finally {
-      drawing = false
-      await drawer
+      await stopDrawing()
     }
     expect(statuses.filter((status) => status !== 200)).toEqual([])
   })
@@ -134,14 +118,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       const number = /(\d[\d,]*)\s*(req\/s|%)/.exec(text)?.[1]
       return number === undefined ? Number.NaN : Number.parseFloat(number.replace(',', '.'))
     }
-    let drawing = true
-    const statuses: number[] = []
-    const drawer = (async () => {
-      for (let x = 0; drawing; x = (x + 1) % 64) {
-        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 8, 200, 200, 0]] })).status)
-        await new Promise((resolve) => setTimeout(resolve, 40))
-      }
-    })()
+    const { statuses, stop: stopDrawing } = drawAlong(draw64.baseUrl, 'ha', 8, [200, 200, 0])
     try {
       // The previous test left v2 serving: the button offers v3.
       await expect.poll(() => latest('requestRate', '2'), { timeout: 15_000 }).toBeGreaterThan(0)
@@ -156,8 +133,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       expect(await page.locator('[data-autoscaler-decision]:visible').textContent()).toContain('Auto éteint')
       await page.screenshot({ path: 'screenshots/rollout.png' })
     } finally {
-      drawing = false
-      await drawer
+      await stopDrawing()
     }
     expect(statuses.filter((status) => status !== 200)).toEqual([])
   })
@@ -178,14 +154,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
 
     const errors = page.locator('[data-live-component="LiveMetrics"]:visible [data-metric="errorRate"][data-split="replica"]')
     const errorShare = async (series: string) => Number.parseFloat((await errors.locator(`[data-series="${series}"]`).textContent())!.replace(/^.*?(\d[\d,]*)\s*%.*$/s, '$1').replace(',', '.'))
-    const statuses: number[] = []
-    let drawing = true
-    const drawer = (async () => {
-      for (let x = 0; drawing; x = (x + 1) % 64) {
-        statuses.push((await putCommand(draw64.baseUrl, 'ha', { command_type: 'draw', values: [[x, 6, 0, 0, 200]] })).status)
-        await new Promise((resolve) => setTimeout(resolve, 25))
-      }
-    })()
+    const { statuses, stop: stopDrawing } = drawAlong(draw64.baseUrl, 'ha', 6, [0, 0, 200], 25)
     try {
       const line = (name: string) => name.replace('draw64-replica-', 'réplique ')
       await expect.poll(() => errorShare(line(broken)), { timeout: 30_000 }).toBeGreaterThan(20)
@@ -195,8 +164,7 @@ describe.runIf(browserAvailable)('ReplicaControls on « La HA, en vrai »', { ti
       expect(await second.getAttribute('data-replica-state')).toBe('ready')
       await page.screenshot({ path: 'screenshots/health-vs-monitoring.png' })
     } finally {
-      drawing = false
-      await drawer
+      await stopDrawing()
     }
     expect(statuses.filter((status) => status === 500).length).toBeGreaterThan(0)
 

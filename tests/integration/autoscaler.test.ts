@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
-import { json, putCommand } from '../support/http.ts'
+import { drawAlong, json } from '../support/http.ts'
 
 let balancer: Draw64Process
 let base: string
@@ -39,18 +39,11 @@ describe('the autoscaler', () => {
     expect(await json(enabled)).toMatchObject({ enabled: true, policy: { p95Ms: 30, sustainSeconds: 2, loopDelayMs: 10_000, idleSeconds: 3 } })
     expect((await fetch(`${base}/api/demo/faults/slowDatabase`, { method: 'PUT', headers: JSON_TYPE, body: '{"enabled": true, "value": 20}' })).status).toBe(200)
 
-    let drawing = true
-    const load = (async () => {
-      for (let x = 0; drawing; x = (x + 1) % 64) {
-        await putCommand(base, 'busy', { command_type: 'draw', values: [[x, 1, 5, 5, 5]] })
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-    })()
+    const { stop: stopDrawing } = drawAlong(base, 'busy', 1, [5, 5, 5], 50)
     try {
       await expect.poll(running, { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(2)
     } finally {
-      drawing = false
-      await load
+      await stopDrawing()
       await fetch(`${base}/api/demo/faults/slowDatabase`, { method: 'PUT', headers: JSON_TYPE, body: '{"enabled": false}' })
     }
     const { spans } = await json(await fetch(`${base}/api/telemetry/spans?limit=5000`))

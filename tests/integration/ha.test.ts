@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFamily, parsePrometheusText, sumSamples } from '../../lib/prometheus-text.ts'
 import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
-import { json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
+import { drawAlong, json, putCommand, randomTraceparent, spansOfTrace, traceIdOf } from '../support/http.ts'
 import { connectEvents } from '../support/sse.ts'
 import type { ReplicaInfo } from '../../lib/wire.ts'
 import type { TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
@@ -155,23 +155,15 @@ describe('HA topology: a balancer in front of two replicas', () => {
 
   it('keeps draws succeeding while a replica is killed, and records the refused call to it', async () => {
     const victim = (await replicaList()).find((replica) => replica.name === 'draw64-replica-1')!
-    let drawing = true
-    const statuses: number[] = []
-    const drawer = async (row: number) => {
-      for (let x = 0; drawing; x = (x + 1) % 64) {
-        statuses.push((await putCommand(base, 'shared', { command_type: 'draw', values: [[x, row, 1, 2, 3]] })).status)
-        // About 100 draws a second in all: the refused call's span stays in the bounded buffer.
-        await new Promise((resolve) => setTimeout(resolve, 25))
-      }
-    }
-    const drawers = [30, 31, 32].map(drawer)
+    // About 100 draws a second in all: the refused call's span stays in the bounded buffer.
+    const drawers = [30, 31, 32].map((row) => drawAlong(base, 'shared', row, [1, 2, 3], 25))
     await new Promise((resolve) => setTimeout(resolve, 300))
     const killed = await fetch(`${base}/api/demo/replicas/${victim.name}`, { method: 'DELETE' })
     expect(killed.status).toBe(200)
     expect((await json(killed)).replicas.find((replica: ReplicaInfo) => replica.name === victim.name).state).toBe('crashed')
     await new Promise((resolve) => setTimeout(resolve, 1000))
-    drawing = false
-    await Promise.all(drawers)
+    await Promise.all(drawers.map((drawer) => drawer.stop()))
+    const statuses = drawers.flatMap((drawer) => drawer.statuses)
 
     expect(statuses.length).toBeGreaterThan(30)
     expect(statuses.filter((status) => status !== 200)).toEqual([])

@@ -42,3 +42,25 @@ export async function spansOfTrace(baseUrl: string, traceId: string): Promise<Te
   const { spans } = await json(await fetch(`${baseUrl}/api/telemetry/spans`))
   return (spans as TelemetrySpanJson[]).filter((span) => span.traceId === traceId)
 }
+
+/**
+ * Draws pixel after pixel along `row` of image `id`, one draw every `pauseMs`, until `stop()`,
+ * which resolves once the last draw answered: `statuses` holds every draw's HTTP status, in order.
+ */
+export function drawAlong(baseUrl: string, id: string, row: number, rgb: [number, number, number], pauseMs = 40) {
+  const statuses: number[] = []
+  let drawing = true
+  const done = (async () => {
+    for (let x = 0; drawing; x = (x + 1) % 64) {
+      statuses.push((await putCommand(baseUrl, id, { command_type: 'draw', values: [[x, row, ...rgb]] })).status)
+      await new Promise((resolve) => setTimeout(resolve, pauseMs))
+    }
+  })()
+  return {
+    statuses,
+    async stop(): Promise<void> {
+      drawing = false
+      await done
+    },
+  }
+}

@@ -1,7 +1,7 @@
 // npm run export — the whole deck as a PDF with real telemetry in it, in one command: finds a
-// Chromium, starts Draw64 unless one already answers, draws for a few seconds so the live
-// slides have something to show, runs `slidev export` (which waits for each component's
-// data-waitfor selector), and stops what it started. One page per slide, clicks revealed.
+// Chromium, starts Draw64 unless one already answers, runs `slidev export` (which waits for each
+// component's data-waitfor selector) while drawing on the board, and stops what it started.
+// One page per slide, clicks revealed.
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -12,7 +12,6 @@ import { findBrowser, MISSING_BROWSER_HELP } from './find-browser.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const OUTPUT = resolve(process.env.EXPORT_OUTPUT ?? join(ROOT, 'exports', 'observability-101-otel.pdf'))
-const ACTIVITY_SECONDS = 4
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -53,21 +52,19 @@ if (await answers(configured)) {
 
 try {
   await ensureTalkImage(baseUrl)
-  for (let second = 0; second < ACTIVITY_SECONDS; second++) {
-    const tick = Date.now()
-    await activity(baseUrl, second)
-    await new Promise((done) => setTimeout(done, Math.max(0, 1000 - (Date.now() - tick))))
-  }
-  // End on strokes, so the trace each waterfall opens is a draw.
-  for (let n = 0; n < 3; n++) await drawStroke(baseUrl, ACTIVITY_SECONDS * 4 + n)
+  // End on strokes, so that a waterfall printed before the drawing below has gone on opens a draw.
+  for (let n = 0; n < 3; n++) await drawStroke(baseUrl, n)
 
   mkdirSync(join(OUTPUT, '..'), { recursive: true })
-  // Keep drawing while Slidev prints: the charts' last seconds then have requests in them.
+  // Draw while Slidev starts and prints, not before: a printed chart's rates come from the
+  // scrapes its slide takes once mounted, a dozen seconds into the export, and the traces and
+  // logs printed are those of the same seconds.
   let exporting = true
   const background = (async () => {
-    for (let second = ACTIVITY_SECONDS; exporting; second++) {
+    for (let second = 1; exporting; second++) {
+      const tick = Date.now()
       await activity(baseUrl, second)
-      await new Promise((done) => setTimeout(done, 1000))
+      await new Promise((done) => setTimeout(done, Math.max(0, 1000 - (Date.now() - tick))))
     }
   })()
   await run(

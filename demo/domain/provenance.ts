@@ -24,9 +24,42 @@ export interface PixelOrigin extends Painter {
   commandType: Command['command_type']
 }
 
-/** A new or cleared image: no pixel painted. */
-export function blankOrigins(): Uint16Array {
+/**
+ * An image's slots, one per pixel, and for each slot how many pixels point at it, kept in step by
+ * `recordOrigins`: whether a slot is free or still shown is one read, not a pass over the 4096.
+ */
+export interface Origins {
+  slots: Uint16Array
+  pixelsOf: Uint16Array
+}
+
+/** The slots of a new or cleared image: no pixel painted. */
+export function blankSlots(): Uint16Array {
   return new Uint16Array(BOARD_SIZE * BOARD_SIZE)
+}
+
+/** Origins over `slots` (not copied): counts its slots' pixels once. */
+export function originsOf(slots: Uint16Array): Origins {
+  const pixelsOf = new Uint16Array(ORIGIN_SLOTS + 1)
+  for (let i = 0; i < slots.length; i++) pixelsOf[slots[i]!]! += 1
+  return { slots, pixelsOf }
+}
+
+/** A new or cleared image's origins. */
+export function blankOrigins(): Origins {
+  return originsOf(blankSlots())
+}
+
+// The draw that last painted each pixel, numbered here: a command's repeated pixels are found
+// without a set, or a pass to clear one, per draw.
+const paintedIn = new Uint32Array(BOARD_SIZE * BOARD_SIZE)
+let draws = 0
+function nextDraw(): number {
+  if (draws === 0xffffffff) {
+    paintedIn.fill(0)
+    draws = 0
+  }
+  return ++draws
 }
 
 /**
@@ -34,64 +67,49 @@ export function blankOrigins(): Uint16Array {
  * pixels at a free slot, the first after `previous` (the slot of the image's previous draw),
  * and returns it. `origins` is changed in place.
  */
-export function recordOrigins(origins: Uint16Array, command: Command, previous = 0): number {
+export function recordOrigins({ slots, pixelsOf }: Origins, command: Command, previous = 0): number {
   if (command.command_type === 'clear_canvas') {
-    origins.fill(0)
+    slots.fill(0)
+    pixelsOf.fill(0)
+    pixelsOf[0] = slots.length
     return 0
   }
   const painted: number[] = []
+  const draw = nextDraw()
   let shared = -1 // the slot every painted pixel had; -2 once they differ
   for (const [x, y] of command.values) {
     if (x < 0 || x >= BOARD_SIZE || y < 0 || y >= BOARD_SIZE) continue
     const pixel = y * BOARD_SIZE + x
-    shared = shared === -1 || shared === origins[pixel] ? origins[pixel]! : -2
+    if (paintedIn[pixel] === draw) continue // a pixel given twice counts once
+    paintedIn[pixel] = draw
+    shared = shared === -1 || shared === slots[pixel] ? slots[pixel]! : -2
+    pixelsOf[slots[pixel]!]! -= 1
     painted.push(pixel)
   }
-  for (const pixel of painted) origins[pixel] = 0
   // A draw that covers every pixel of its pixels' one slot takes it: a stroke drawn again over
-  // itself keeps its slot, and the 4096 slots are not scanned for a free one.
-  const slot = shared > 0 && origins.indexOf(shared) === -1 ? shared : nextFreeSlot(origins, previous)
-  for (const pixel of painted) origins[pixel] = slot
+  // itself keeps its slot.
+  const slot = shared > 0 && pixelsOf[shared] === 0 ? shared : nextFreeSlot(pixelsOf, previous)
+  for (const pixel of painted) slots[pixel] = slot
+  pixelsOf[slot]! += painted.length
   return slot
 }
 
 /** The slot of pixel (x, y), 0 when it was not painted since the image was created or cleared. */
-export function originSlot(origins: Uint16Array, x: number, y: number): number {
-  return origins[y * BOARD_SIZE + x] ?? 0
+export function originSlot({ slots }: Origins, x: number, y: number): number {
+  return slots[y * BOARD_SIZE + x] ?? 0
 }
 
-/** Which slots some pixel points at: shown[slot] is 1 when its record is still on the board. */
-export function shownSlots(origins: Uint16Array): Uint8Array {
-  const shown = new Uint8Array(ORIGIN_SLOTS + 1)
-  for (let i = 0; i < origins.length; i++) shown[origins[i]!] = 1
-  return shown
+/** Whether some pixel still points at `slot`: its record is still on the board. */
+export function isShown({ pixelsOf }: Origins, slot: number): boolean {
+  return slot > 0 && pixelsOf[slot]! > 0
 }
 
-// One bit per slot, allocated once: a draw only reads the 4096 slots and clears the bits again.
-const used = new Uint32Array(Math.ceil((ORIGIN_SLOTS + 1) / 32))
-
-function nextFreeSlot(origins: Uint16Array, previous: number): number {
-  // Most slots are free while the board shows fewer strokes than it has pixels: the one after
-  // the previous draw's usually is, found by a native search instead of marking every slot.
-  const after = (previous % ORIGIN_SLOTS) + 1 // past the last slot, start again from the first
-  if (origins.indexOf(after) === -1) return after
-  used.fill(0)
-  for (let i = 0; i < origins.length; i++) {
-    const slot = origins[i]!
-    used[slot >>> 5]! |= 1 << (slot & 31)
+/** The first slot after `previous` that no pixel points at (past the last slot, from the first again). */
+function nextFreeSlot(pixelsOf: Uint16Array, previous: number): number {
+  for (let step = 1; step <= ORIGIN_SLOTS; step++) {
+    const slot = ((previous + step - 1) % ORIGIN_SLOTS) + 1
+    if (pixelsOf[slot] === 0) return slot
   }
-  used[0]! |= 1 // slot 0 means "not painted"
-  return firstFreeFrom(after) ?? firstFreeFrom(1)!
-}
-
-/** The lowest free slot from `start` on, if any. */
-function firstFreeFrom(start: number): number | undefined {
-  // The bits below `start` in its word count as used.
-  let free = ~used[start >>> 5]! & (~0 << (start & 31))
-  for (let word = start >>> 5; word < used.length; free = ~used[++word]!) {
-    if (free === 0) continue
-    const slot = word * 32 + (31 - Math.clz32(free & -free))
-    return slot <= ORIGIN_SLOTS ? slot : undefined
-  }
-  return undefined
+  // Unreachable: there is one more slot than pixels.
+  throw new Error('no free origin slot')
 }

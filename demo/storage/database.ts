@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { blankOrigins } from '../domain/provenance.ts'
+import { blankSlots } from '../domain/provenance.ts'
 import { emptyRecentOrigins } from './recent-origins.ts'
 import { writeCells } from './stored-cells.ts'
 
@@ -110,7 +110,7 @@ function moveToCells(db: Database.Database): void {
 
 /** Slots as earlier versions stored them: 8 KiB, 16-bit little-endian; none for an image never painted. */
 function earlierSlots(blob: Buffer | null): Uint16Array {
-  const slots = blankOrigins()
+  const slots = blankSlots()
   if (blob?.length === slots.byteLength) new Uint8Array(slots.buffer).set(blob)
   return slots
 }

@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Command } from '../domain/board.js'
 import type { ImageMeta } from '../domain/image.ts'
-import { blankOrigins, recordOrigins, shownSlots, type Painter, type PixelOrigin } from '../domain/provenance.ts'
+import { blankSlots, isShown, originsOf, recordOrigins, type Origins, type Painter, type PixelOrigin } from '../domain/provenance.ts'
 import { addRecentOrigin, emptyRecentOrigins, findRecentOrigin, latestRecentSlot, type SlotOrigin } from './recent-origins.ts'
 import { cellSlot, emptyBoard, readCells, readPixels, updateCells, writeCells, type Board } from './stored-cells.ts'
 import { tracedStatement, type StatementHook } from './traced-statement.ts'
@@ -32,9 +32,9 @@ interface OriginRow {
   client: string
 }
 
-/** What a draw reads and hands back to the store: the pixels' slots, the cells they were read from, the latest draws' records. */
+/** What a draw reads and hands back to the store: the pixels' origins, the cells they were read from, the latest draws' records. */
 export interface StoredOrigins {
-  slots: Uint16Array
+  origins: Origins
   cells: Buffer
   recent: Buffer
 }
@@ -89,13 +89,14 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   // provenance). Another replica's draw, or a rolled-back one, leaves another count or time in
   // the row: it is read again. A draw takes its image's entry out, so one that fails halfway
   // leaves no half-painted arrays behind.
-  const afterLastDraw = new Map<string, { updatedAt: string; updateCount: number; cells: Buffer; board: Board; recent: Buffer }>()
-  function rowFor(id: string, image: ImageMeta): { cells: Buffer; board: Board; recent: Buffer } {
+  const afterLastDraw = new Map<string, { updatedAt: string; updateCount: number; cells: Buffer; board: Board; origins: Origins; recent: Buffer }>()
+  function rowFor(id: string, image: ImageMeta): { cells: Buffer; board: Board; origins: Origins; recent: Buffer } {
     const cached = afterLastDraw.get(id)
     afterLastDraw.delete(id)
     if (cached && cached.updatedAt === image.updatedAt && cached.updateCount === image.updateCount) return cached
     const { cells, recent_origins: recent } = selectCells.get(id)!
-    return { cells, board: readCells(cells, emptyBoard()), recent }
+    const board = readCells(cells, emptyBoard())
+    return { cells, board, origins: originsOf(board.slots), recent }
   }
   // better-sqlite3 builds a wrapper per db.transaction(fn): one, built once, runs every fn.
   const inTransaction = db.transaction((fn: () => unknown) => fn())
@@ -111,8 +112,8 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
       const row = selectImage.get(id)
       if (!row) return undefined
       const image = toMeta(row)
-      const { cells, board, recent } = rowFor(id, image)
-      return { image, pixels: board.pixels, origins: { slots: board.slots, cells, recent } }
+      const { cells, board, origins, recent } = rowFor(id, image)
+      return { image, pixels: board.pixels, origins: { origins, cells, recent } }
     },
     /** The image's pixels, in the API's format. */
     pixels(id: string): Uint8Array | undefined {
@@ -137,29 +138,26 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
     countUntraced: (): number => (countForMetrics.get() as { count: number }).count,
     /** `owner`: 'speaker', or the anonymous id of the attendee who created it. */
     insert(id: string, pixels: Uint8Array, now: string, owner: string): ImageMeta {
-      insertImage.run(id, writeCells({ pixels, slots: blankOrigins() }), now, now, owner, emptyRecentOrigins())
+      insertImage.run(id, writeCells({ pixels, slots: blankSlots() }), now, now, owner, emptyRecentOrigins())
       incrementCounter.run('images_created')
       return { id, createdAt: now, updatedAt: now, updateCount: 0 }
     },
     /** Saves pixels loaded with `load`, and who painted them, and returns the image's new metadata. */
     writePixels(image: ImageMeta, pixels: Uint8Array, now: string, painting: Painting): ImageMeta {
-      const { origins: { slots, cells, recent }, command, traceId, spanId, client } = painting
-      const slot = recordOrigins(slots, command, latestRecentSlot(recent))
+      const { origins: { origins, cells, recent }, command, traceId, spanId, client } = painting
+      const slot = recordOrigins(origins, command, latestRecentSlot(recent))
       if (slot === 0) {
         recent.fill(0)
         deleteOrigins.run(image.id)
       } else {
-        // Asked only when the area is full: which slots some pixel shows takes a pass over them all.
-        let shown: Uint8Array | undefined
-        const isShown = (candidate: number) => (shown ??= shownSlots(slots))[candidate] === 1
         const origin = { traceId, spanId, time: now, commandType: command.command_type, client }
-        for (const record of addRecentOrigin(recent, { slot, origin }, isShown)) keep(image.id, record)
+        for (const record of addRecentOrigin(recent, { slot, origin }, (candidate) => isShown(origins, candidate))) keep(image.id, record)
       }
-      const board = { pixels, slots }
+      const board = { pixels, slots: origins.slots }
       updateCells(cells, board, command)
       updateImageRow.run(cells, recent, now, image.id)
       const updated = { ...image, updatedAt: now, updateCount: image.updateCount + 1 }
-      afterLastDraw.set(image.id, { updatedAt: now, updateCount: updated.updateCount, cells, board, recent })
+      afterLastDraw.set(image.id, { updatedAt: now, updateCount: updated.updateCount, cells, board, origins, recent })
       return updated
     },
     delete(id: string): boolean {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { applyCommand, blankPixels, PIXEL_BYTES, type Command } from '../../demo/domain/board.js'
-import { blankOrigins, recordOrigins } from '../../demo/domain/provenance.ts'
+import { blankSlots, originsOf, recordOrigins } from '../../demo/domain/provenance.ts'
 import { CELLS_BYTES, cellSlot, emptyBoard, readCells, readPixels, updateCells, writeCells } from '../../demo/storage/stored-cells.ts'
 
 /** A board whose every pixel and slot differs from its neighbours'. */
 function patternedBoard() {
   const pixels = blankPixels()
   for (let byte = 0; byte < PIXEL_BYTES; byte++) pixels[byte] = (byte * 7) % 256
-  const slots = blankOrigins()
+  const slots = blankSlots()
   for (let pixel = 0; pixel < slots.length; pixel++) slots[pixel] = (pixel * 13) % 4098
   return { pixels, slots }
 }
@@ -45,7 +45,7 @@ describe('stored cells', () => {
     for (const command of commands) {
       const read = readCells(cells, emptyBoard())
       applyCommand(read.pixels, command)
-      previous = recordOrigins(read.slots, command, previous)
+      previous = recordOrigins(originsOf(read.slots), command, previous)
       updateCells(cells, read, command)
       expect(cells.equals(writeCells(read))).toBe(true)
     }

@@ -4,8 +4,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { blankSlots } from '../domain/provenance.ts'
-import { emptyRecentOrigins } from './recent-origins.ts'
+import { blankSlots, type PixelOrigin } from '../domain/provenance.ts'
+import { emptyRecentOrigins, encodeRecord } from './recent-origins.ts'
 import { writeCells } from './stored-cells.ts'
 
 export const DATABASE_FILE = 'draw64.sqlite'
@@ -23,18 +23,17 @@ const IMAGES_COLUMNS = `
     recent_origins BLOB NOT NULL
 `
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS images (${IMAGES_COLUMNS}) STRICT;
-  CREATE TABLE IF NOT EXISTS pixel_origins (
+// The records of earlier draws still shown, in the format of the images row's latest ones.
+const PIXEL_ORIGINS_COLUMNS = `
     image_id TEXT NOT NULL,
     slot INTEGER NOT NULL,
-    trace_id TEXT NOT NULL,
-    span_id TEXT NOT NULL,
-    time TEXT NOT NULL,
-    command_type TEXT NOT NULL,
-    client TEXT NOT NULL,
+    record BLOB NOT NULL,
     PRIMARY KEY (image_id, slot)
-  ) STRICT, WITHOUT ROWID;
+`
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS images (${IMAGES_COLUMNS}) STRICT;
+  CREATE TABLE IF NOT EXISTS pixel_origins (${PIXEL_ORIGINS_COLUMNS}) STRICT, WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -51,6 +50,7 @@ export function openDatabase(dataDir: string, synchronous: Synchronous = 'normal
   // Replicas share the file: wait for a writer instead of failing with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000')
   db.exec(SCHEMA)
+  if (columnsOf(db, 'pixel_origins').includes('trace_id')) moveToRecords(db)
   if (columnsOf(db, 'images').includes('pixels')) moveToCells(db)
   return db
 }
@@ -92,17 +92,48 @@ function moveToCells(db: Database.Database): void {
       .all() as EarlierImageRow[]
     db.exec(`CREATE TABLE images_with_cells (${IMAGES_COLUMNS}) STRICT`)
     const insert = db.prepare('INSERT INTO images_with_cells VALUES (?, ?, ?, ?, ?, ?, ?)')
-    const keep = db.prepare('INSERT OR REPLACE INTO pixel_origins VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const keep = db.prepare('INSERT OR REPLACE INTO pixel_origins VALUES (?, ?, ?)')
     for (const row of rows) {
       insert.run(row.id, writeCells({ pixels: row.pixels, slots: earlierSlots(row.slots) }), row.created_at, row.updated_at, row.update_count, row.owner, emptyRecentOrigins())
       if (!row.last_origin) continue
-      const [slot, traceId, spanId, time, commandType, client] = row.last_origin.split(' ')
-      keep.run(row.id, Number(slot), traceId, spanId, time, commandType, client)
+      const [slot, traceId, spanId, time, commandType, client] = row.last_origin.split(' ') as [string, string, string, string, PixelOrigin['commandType'], string]
+      keep.run(row.id, Number(slot), encodeRecord({ slot: Number(slot), origin: { traceId, spanId, time, commandType, client } }))
     }
     db.exec(`
       DROP TABLE images;
       ALTER TABLE images_with_cells RENAME TO images;
       DROP TABLE IF EXISTS image_origins;
+    `)
+  })
+  move.immediate()
+}
+
+interface EarlierOriginRow {
+  image_id: string
+  slot: number
+  trace_id: string
+  span_id: string
+  time: string
+  command_type: PixelOrigin['commandType']
+  client: string
+}
+
+/**
+ * Earlier versions kept each record of `pixel_origins` in text columns, twice its size: the table
+ * is rebuilt with the records as the images row holds them. In one transaction, as moveToCells.
+ */
+function moveToRecords(db: Database.Database): void {
+  const move = db.transaction(() => {
+    if (!columnsOf(db, 'pixel_origins').includes('trace_id')) return
+    const rows = db.prepare('SELECT image_id, slot, trace_id, span_id, time, command_type, client FROM pixel_origins').all() as EarlierOriginRow[]
+    db.exec(`CREATE TABLE pixel_origins_as_records (${PIXEL_ORIGINS_COLUMNS}) STRICT, WITHOUT ROWID`)
+    const insert = db.prepare('INSERT INTO pixel_origins_as_records VALUES (?, ?, ?)')
+    for (const { image_id: imageId, slot, trace_id: traceId, span_id: spanId, time, command_type: commandType, client } of rows) {
+      insert.run(imageId, slot, encodeRecord({ slot, origin: { traceId, spanId, time, commandType, client } }))
+    }
+    db.exec(`
+      DROP TABLE pixel_origins;
+      ALTER TABLE pixel_origins_as_records RENAME TO pixel_origins;
     `)
   })
   move.immediate()

@@ -2,11 +2,11 @@
 // the pixels' own blob, see ./stored-cells.ts; the latest draws' records beside `updated_at`, see
 // ./recent-origins.ts; earlier ones still shown in `pixel_origins`). Every write runs in an
 // IMMEDIATE transaction so that replicas sharing the file never lose each other's strokes.
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
 import type { Command } from '../domain/board.js'
 import type { ImageMeta } from '../domain/image.ts'
 import { blankSlots, isShown, originsOf, recordOrigins, type Origins, type Painter, type PixelOrigin } from '../domain/provenance.ts'
-import { addRecentOrigin, emptyRecentOrigins, findRecentOrigin, latestRecentSlot, type SlotOrigin } from './recent-origins.ts'
+import { addRecentOrigin, decodeRecord, emptyRecentOrigins, findRecentOrigin, latestRecentSlot, recordSlot } from './recent-origins.ts'
 import { cellSlot, emptyBoard, readCells, readPixels, updateCells, writeCells, type Board } from './stored-cells.ts'
 import { tracedStatement, type StatementHook } from './traced-statement.ts'
 
@@ -23,14 +23,6 @@ export interface Counters {
 }
 
 const META_COLUMNS = 'id, created_at, updated_at, update_count'
-
-interface OriginRow {
-  trace_id: string
-  span_id: string
-  time: string
-  command_type: PixelOrigin['commandType']
-  client: string
-}
 
 /** What a draw reads and hands back to the store: the pixels' origins, the cells they were read from, the latest draws' records. */
 export interface StoredOrigins {
@@ -54,9 +46,7 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   const listImages = statement<ImageRow>(`SELECT ${META_COLUMNS} FROM images ORDER BY created_at, id`)
   const selectImage = statement<ImageRow>(`SELECT ${META_COLUMNS} FROM images WHERE id = ?`)
   const selectCells = statement<{ cells: Buffer; recent_origins: Buffer }>('SELECT cells, recent_origins FROM images WHERE id = ?')
-  const selectOrigin = statement<OriginRow>(
-    'SELECT trace_id, span_id, time, command_type, client FROM pixel_origins WHERE image_id = ? AND slot = ?',
-  )
+  const selectOrigin = statement<{ record: Buffer }>('SELECT record FROM pixel_origins WHERE image_id = ? AND slot = ?')
   const deleteOrigins = statement('DELETE FROM pixel_origins WHERE image_id = ?')
   const countImages = statement<{ count: number }>('SELECT COUNT(*) AS count FROM images')
   const insertImage = statement(
@@ -78,11 +68,17 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
   const countForMetrics = db.prepare('SELECT COUNT(*) AS count FROM images')
   // Untraced as well: it runs beside a draw's UPDATE, inside the same transaction and span
   // (persist image), once every few draws; spans of its own would double the draw's database spans.
-  const upsertOrigin = db.prepare(
-    'INSERT OR REPLACE INTO pixel_origins (image_id, slot, trace_id, span_id, time, command_type, client) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  )
-  const keep = (imageId: string, { slot, origin }: SlotOrigin) =>
-    upsertOrigin.run(imageId, slot, origin.traceId, origin.spanId, origin.time, origin.commandType, origin.client)
+  // One statement for all the records a draw moves out of the images row, built once per count.
+  const keepStatements = new Map<number, Statement>()
+  function keep(imageId: string, records: Buffer[]): void {
+    if (records.length === 0) return
+    let upsert = keepStatements.get(records.length)
+    if (!upsert) {
+      upsert = db.prepare(`INSERT OR REPLACE INTO pixel_origins (image_id, slot, record) VALUES ${Array(records.length).fill('(?, ?, ?)').join(', ')}`)
+      keepStatements.set(records.length, upsert)
+    }
+    upsert.run(records.flatMap((record) => [imageId, recordSlot(record), record]))
+  }
   // Each image's row after this process's last draw on it (cells, the pixels and slots read out
   // of them, latest records), under that draw's update count and time: the next draw takes it
   // from here instead of reading and splitting 20 KiB again (as much CPU as the rest of its
@@ -128,9 +124,8 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
       if (!slot) return null
       const recent = findRecentOrigin(row.recent_origins, slot)
       if (recent) return recent
-      const origin = selectOrigin.get(id, slot)
-      if (!origin) return null
-      return { traceId: origin.trace_id, spanId: origin.span_id, time: origin.time, commandType: origin.command_type, client: origin.client }
+      const kept = selectOrigin.get(id, slot)
+      return kept ? decodeRecord(kept.record) : null
     },
     count: (): number => countImages.get()!.count,
     ownerOf: (id: string): string | undefined => selectOwner.get(id)?.owner,
@@ -151,7 +146,7 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
         deleteOrigins.run(image.id)
       } else {
         const origin = { traceId, spanId, time: now, commandType: command.command_type, client }
-        for (const record of addRecentOrigin(recent, { slot, origin }, (candidate) => isShown(origins, candidate))) keep(image.id, record)
+        keep(image.id, addRecentOrigin(recent, { slot, origin }, (candidate) => isShown(origins, candidate)))
       }
       const board = { pixels, slots: origins.slots }
       updateCells(cells, board, command)

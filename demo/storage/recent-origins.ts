@@ -2,8 +2,9 @@
 // `updated_at`, which every draw rewrites anyway: recording a draw there costs no page of its
 // own. The area has a fixed size, so SQLite overwrites the row in place and writes only the
 // pages whose bytes change. When it is full, the records some pixel still shows move to
-// `pixel_origins` together: successive draws took successive slots, so they land on one or two
-// pages of that table, once every RECENT_ORIGINS draws instead of a page every draw.
+// `pixel_origins` together, as they are (52 bytes each): successive draws took successive slots,
+// so they land on one or two pages of that table, once every RECENT_ORIGINS draws instead of a
+// page every draw.
 import type { Command } from '../domain/board.js'
 import type { PixelOrigin } from '../domain/provenance.ts'
 
@@ -32,17 +33,14 @@ function recordCount(recent: Buffer): number {
   return count
 }
 
-function decode(recent: Buffer, place: number): SlotOrigin {
+function decode(recent: Buffer, place: number): PixelOrigin {
   const at = place * RECORD_BYTES
   return {
-    slot: recent.readUInt16LE(at),
-    origin: {
-      commandType: COMMAND_TYPES[recent[at + 2]!]!,
-      traceId: recent.toString('hex', at + 4, at + 20),
-      spanId: recent.toString('hex', at + 20, at + 28),
-      time: new Date(recent.readDoubleLE(at + 28)).toISOString(),
-      client: recent.toString('latin1', at + 36, at + 36 + recent[at + 3]!),
-    },
+    commandType: COMMAND_TYPES[recent[at + 2]!]!,
+    traceId: recent.toString('hex', at + 4, at + 20),
+    spanId: recent.toString('hex', at + 20, at + 28),
+    time: new Date(recent.readDoubleLE(at + 28)).toISOString(),
+    client: recent.toString('latin1', at + 36, at + 36 + recent[at + 3]!),
   }
 }
 
@@ -59,6 +57,19 @@ function encode(recent: Buffer, place: number, { slot, origin }: SlotOrigin): vo
   recent.write(origin.client, at + 36, CLIENT_BYTES, 'latin1')
 }
 
+/** One draw's record on its own, as `pixel_origins` keeps it. */
+export function encodeRecord(record: SlotOrigin): Buffer {
+  const bytes = Buffer.alloc(RECORD_BYTES)
+  encode(bytes, 0, record)
+  return bytes
+}
+
+/** What a record from `pixel_origins` says. */
+export const decodeRecord = (record: Buffer): PixelOrigin => decode(record, 0)
+
+/** The slot a record names. */
+export const recordSlot = (record: Buffer): number => slotAt(record, 0)
+
 /** The slot of the latest draw, 0 when there is none since the image was created or cleared. */
 export function latestRecentSlot(recent: Buffer): number {
   const count = recordCount(recent)
@@ -68,7 +79,7 @@ export function latestRecentSlot(recent: Buffer): number {
 /** The record of `slot`, if a recent draw took it. */
 export function findRecentOrigin(recent: Buffer, slot: number): PixelOrigin | undefined {
   for (let place = recordCount(recent) - 1; place >= 0; place--) {
-    if (slotAt(recent, place) === slot) return decode(recent, place).origin
+    if (slotAt(recent, place) === slot) return decode(recent, place)
   }
   return undefined
 }
@@ -77,9 +88,9 @@ export function findRecentOrigin(recent: Buffer, slot: number): PixelOrigin | un
  * Adds the record of a draw to the area, in place. A record of the same slot goes: no pixel
  * shows it any more, or the draw could not have taken its slot. When the area is full, it is
  * emptied first, and those of its records whose slot `isShown` are returned, oldest first, for
- * the caller to keep.
+ * the caller to keep (copies, see `decodeRecord`).
  */
-export function addRecentOrigin(recent: Buffer, record: SlotOrigin, isShown: (slot: number) => boolean): SlotOrigin[] {
+export function addRecentOrigin(recent: Buffer, record: SlotOrigin, isShown: (slot: number) => boolean): Buffer[] {
   let count = recordCount(recent)
   for (let place = 0; place < count; place++) {
     if (slotAt(recent, place) !== record.slot) continue
@@ -88,9 +99,11 @@ export function addRecentOrigin(recent: Buffer, record: SlotOrigin, isShown: (sl
     recent.fill(0, count * RECORD_BYTES, (count + 1) * RECORD_BYTES)
     break
   }
-  const evicted: SlotOrigin[] = []
+  const evicted: Buffer[] = []
   if (count === RECENT_ORIGINS) {
-    for (let place = 0; place < count; place++) if (isShown(slotAt(recent, place))) evicted.push(decode(recent, place))
+    for (let place = 0; place < count; place++) {
+      if (isShown(slotAt(recent, place))) evicted.push(Buffer.from(recent.subarray(place * RECORD_BYTES, (place + 1) * RECORD_BYTES)))
+    }
     recent.fill(0)
     count = 0
   }

@@ -3,21 +3,55 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { applyCommand, type Command } from '../../demo/domain/board.js'
+import { applyCommand, blankPixels, type Command } from '../../demo/domain/board.js'
+import { blankSlots, type PixelOrigin } from '../../demo/domain/provenance.ts'
 import { DATABASE_FILE, openDatabase } from '../../demo/storage/database.ts'
 import { createImageStore } from '../../demo/storage/image-store.ts'
+import { addRecentOrigin, emptyRecentOrigins, RECENT_ORIGINS } from '../../demo/storage/recent-origins.ts'
+import { writeCells } from '../../demo/storage/stored-cells.ts'
 
 const trace = (n: number) => n.toString(16).padStart(32, '0')
 
-/** A file as the version before this one wrote it: the 8 KiB of origin slots in the images row. */
+const TEXT_PIXEL_ORIGINS = `CREATE TABLE pixel_origins (image_id TEXT NOT NULL, slot INTEGER NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
+      time TEXT NOT NULL, command_type TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (image_id, slot)) STRICT, WITHOUT ROWID;`
+
+/**
+ * A file as the version before this one wrote it: pixels and slots in `cells`, the latest records
+ * in `recent_origins`, earlier ones in the text columns of `pixel_origins`.
+ */
+function fileWithRecordsInText(): { dataDir: string; pixels: Uint8Array; kept: PixelOrigin } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'database-'))
+  const db = new Database(join(dataDir, DATABASE_FILE))
+  db.exec(`
+    CREATE TABLE images (id TEXT PRIMARY KEY, cells BLOB NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+      update_count INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT 'speaker', recent_origins BLOB NOT NULL) STRICT;
+    ${TEXT_PIXEL_ORIGINS}
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+  `)
+  const time = '2026-01-01T00:00:00.000Z'
+  const pixels = blankPixels()
+  pixels.set([1, 2, 3], (4 * 64 + 3) * 3)
+  pixels.set([4, 5, 6], (6 * 64 + 5) * 3)
+  const slots = blankSlots()
+  slots[4 * 64 + 3] = 2
+  slots[6 * 64 + 5] = 1
+  const recent = emptyRecentOrigins()
+  addRecentOrigin(recent, { slot: 2, origin: { traceId: trace(2), spanId: 'b7ad6b7169203332', time, commandType: 'draw', client: 'a-Zx_9-abc' } }, () => true)
+  db.prepare("INSERT INTO images VALUES ('old', ?, ?, ?, 2, 'speaker', ?)").run(writeCells({ pixels, slots }), time, time, recent)
+  const kept: PixelOrigin = { traceId: trace(1), spanId: 'b7ad6b7169203331', time, commandType: 'draw', client: 'speaker' }
+  db.prepare("INSERT INTO pixel_origins VALUES ('old', 1, ?, ?, ?, ?, ?)").run(kept.traceId, kept.spanId, kept.time, kept.commandType, kept.client)
+  db.close()
+  return { dataDir, pixels, kept }
+}
+
+/** A file as an earlier version wrote it: the 8 KiB of origin slots in the images row. */
 function fileWithSlotsInTheImagesRow(): string {
   const dataDir = mkdtempSync(join(tmpdir(), 'database-'))
   const db = new Database(join(dataDir, DATABASE_FILE))
   db.exec(`
     CREATE TABLE images (id TEXT PRIMARY KEY, pixels BLOB NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
       update_count INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT 'speaker', origins BLOB) STRICT;
-    CREATE TABLE pixel_origins (image_id TEXT NOT NULL, slot INTEGER NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
-      time TEXT NOT NULL, command_type TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (image_id, slot)) STRICT, WITHOUT ROWID;
+    ${TEXT_PIXEL_ORIGINS}
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
   `)
   const slots = new Uint16Array(64 * 64)
@@ -34,7 +68,7 @@ function fileWithSlotsInTheImagesRow(): string {
 }
 
 /**
- * A file as the version before this one wrote it: RGB pixels in the images row, the slots in
+ * A file as an earlier version wrote it: RGB pixels in the images row, the slots in
  * `image_origins`, the last draw's record in `last_origin`, earlier ones in `pixel_origins`.
  */
 function fileWithSlotsInTheirOwnRow(): { dataDir: string; pixels: Buffer } {
@@ -44,8 +78,7 @@ function fileWithSlotsInTheirOwnRow(): { dataDir: string; pixels: Buffer } {
     CREATE TABLE images (id TEXT PRIMARY KEY, pixels BLOB NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
       update_count INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT 'speaker', last_origin TEXT) STRICT;
     CREATE TABLE image_origins (image_id TEXT PRIMARY KEY, slots BLOB NOT NULL) STRICT, WITHOUT ROWID;
-    CREATE TABLE pixel_origins (image_id TEXT NOT NULL, slot INTEGER NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
-      time TEXT NOT NULL, command_type TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (image_id, slot)) STRICT, WITHOUT ROWID;
+    ${TEXT_PIXEL_ORIGINS}
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
   `)
   const pixels = Buffer.alloc(64 * 64 * 3, 255)
@@ -65,6 +98,34 @@ function fileWithSlotsInTheirOwnRow(): { dataDir: string; pixels: Buffer } {
 }
 
 describe('a database file from the version before', () => {
+  it('opens, twice, with each record kept as it was, then moves new ones beside it', () => {
+    const { dataDir, pixels, kept } = fileWithRecordsInText()
+    openDatabase(dataDir).close()
+    const db = openDatabase(dataDir)
+    expect(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('pixel_origins')).toEqual(['image_id', 'slot', 'record'])
+    const store = createImageStore(db)
+    expect(Buffer.from(store.pixels('old')!).equals(Buffer.from(pixels))).toBe(true)
+    expect(store.origin('old', 5, 6)).toEqual(kept)
+    expect(store.origin('old', 3, 4)?.traceId).toBe(trace(2))
+
+    for (let n = 0; n < RECENT_ORIGINS + 1; n++) {
+      const command: Command = { command_type: 'draw', values: [[n, 10, 0, 0, 0]] }
+      store.transaction(() => {
+        const { image, pixels, origins } = store.load('old')!
+        applyCommand(pixels, command)
+        store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId: trace(10 + n), spanId: 'b7ad6b7169203333', client: 'speaker' })
+      })
+    }
+    store.close()
+    const reopened = createImageStore(openDatabase(dataDir))
+    expect(reopened.origin('old', 5, 6)).toEqual(kept)
+    expect(reopened.origin('old', 3, 4)?.traceId).toBe(trace(2))
+    for (let n = 0; n < RECENT_ORIGINS + 1; n++) expect(reopened.origin('old', n, 10)?.traceId).toBe(trace(10 + n))
+    reopened.close()
+  })
+})
+
+describe('a database file from an earlier version, with the slots in their own row', () => {
   it('opens, twice, with the same pixels, owners and origins, then takes new draws', () => {
     const { dataDir, pixels } = fileWithSlotsInTheirOwnRow()
     openDatabase(dataDir).close()
@@ -96,7 +157,7 @@ describe('a database file from the version before', () => {
   })
 })
 
-describe('a database file from an earlier version', () => {
+describe('a database file from an earlier version, with the slots in the images row', () => {
   it('opens, twice, and keeps who painted which pixel, then takes new draws', () => {
     const dataDir = fileWithSlotsInTheImagesRow()
     openDatabase(dataDir).close()

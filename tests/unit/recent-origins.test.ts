@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { PixelOrigin } from '../../demo/domain/provenance.ts'
-import { addRecentOrigin, emptyRecentOrigins, findRecentOrigin, latestRecentSlot, RECENT_ORIGINS } from '../../demo/storage/recent-origins.ts'
+import {
+  addRecentOrigin,
+  decodeRecord,
+  emptyRecentOrigins,
+  encodeRecord,
+  findRecentOrigin,
+  latestRecentSlot,
+  RECENT_ORIGINS,
+  recordSlot,
+} from '../../demo/storage/recent-origins.ts'
 
 const origin = (n: number, client = 'speaker'): PixelOrigin => ({
   traceId: n.toString(16).padStart(32, '0'),
@@ -39,7 +48,11 @@ describe('the latest draws’ records in the images row', () => {
     const recent = emptyRecentOrigins()
     for (let slot = 1; slot <= RECENT_ORIGINS; slot++) expect(addRecentOrigin(recent, { slot, origin: origin(slot) }, shown)).toEqual([])
     const evicted = addRecentOrigin(recent, { slot: 100, origin: origin(100) }, (slot) => slot !== 2)
-    expect(evicted).toEqual(Array.from({ length: RECENT_ORIGINS }, (_, n) => ({ slot: n + 1, origin: origin(n + 1) })).filter(({ slot }) => slot !== 2))
+    expect(evicted.map((record) => ({ slot: recordSlot(record), origin: decodeRecord(record) }))).toEqual(
+      Array.from({ length: RECENT_ORIGINS }, (_, n) => ({ slot: n + 1, origin: origin(n + 1) })).filter(({ slot }) => slot !== 2),
+    )
+    // Copies: emptying the area and writing the new record left them as they were.
+    expect(evicted[0]!.equals(encodeRecord({ slot: 1, origin: origin(1) }))).toBe(true)
     expect(findRecentOrigin(recent, 1)).toBeUndefined()
     expect(findRecentOrigin(recent, 100)).toEqual(origin(100))
     expect(latestRecentSlot(recent)).toBe(100)

@@ -20,6 +20,7 @@ const REQUEST_TIMEOUT_MS = 3000
 // print view, and proxies the demo too) is worth waiting for rather than printing the recording.
 const PRINT_REQUEST_TIMEOUT_MS = 25_000
 let requestTimeoutMs = REQUEST_TIMEOUT_MS
+const REFERENCE_RETRY_MS = 3000
 // A span or log poll after the first is held by the server until something new exists (at most
 // this long): a quiet demo's stroke shows as soon as its spans end, not at the next tick, while
 // the interval still caps how often a busy demo re-renders the slide.
@@ -301,7 +302,22 @@ export function useSampling() {
 export function useOverhead() {
   const lever = useLever(overheadLever)
   const reference = shallowRef<OverheadStatus>()
-  void loadOverheadReference().then((run) => (reference.value = run), ignore)
+  // A busy machine can time the file out, and the slide would then show nothing once the demo
+  // is gone: fetched again every few seconds until it comes.
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let disposed = false
+  onScopeDispose(() => {
+    disposed = true
+    clearTimeout(retry)
+  })
+  const load = (): void =>
+    void loadOverheadReference().then(
+      (run) => (reference.value = run),
+      () => {
+        if (!disposed) retry = setTimeout(load, REFERENCE_RETRY_MS)
+      },
+    )
+  load()
   return { status: lever.latest, reference, state: lever.state, forbidden: lever.forbidden, refresh: lever.refresh }
 }
 

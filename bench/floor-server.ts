@@ -9,8 +9,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 
 const db = new Database(join(mkdtempSync(join(tmpdir(), 'draw64-floor-')), 'floor.sqlite'))
+// The same file settings as Draw64's (demo/storage/database.ts): 1 KiB pages, checkpoints every 4 MiB of WAL.
+db.pragma('page_size = 1024')
 db.pragma('journal_mode = WAL')
 db.pragma('synchronous = NORMAL')
+db.pragma('wal_autocheckpoint = 4096')
 db.exec('CREATE TABLE images (id TEXT PRIMARY KEY, pixels BLOB NOT NULL, updated_at TEXT NOT NULL, update_count INTEGER NOT NULL) STRICT')
 db.prepare('INSERT INTO images VALUES (?, ?, ?, 0)').run('bench', Buffer.alloc(64 * 64 * 3, 255), new Date().toISOString())
 const select = db.prepare('SELECT pixels, update_count FROM images WHERE id = ?')

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -179,5 +179,45 @@ describe('a database file from an earlier version, with the slots in the images 
     expect(store.origin('old', 7, 7)?.traceId).toBe(trace(3))
     expect(store.origin('old', 3, 4)?.traceId).toBe(trace(2))
     store.close()
+  })
+})
+
+describe('the WAL between checkpoints', () => {
+  /** The WAL file's size after 4 000 strokes across the board, several checkpoints' worth: the file is reused from its start after each. */
+  function walAfterStrokes(dataDir: string): number {
+    const store = createImageStore(openDatabase(dataDir))
+    store.transaction(() => store.insert('wal', blankPixels(), new Date().toISOString(), 'speaker'))
+    for (let n = 0; n < 4000; n++) {
+      const command: Command = { command_type: 'draw', values: Array.from({ length: 10 }, (_, i) => [(n + i) % 64, (n * 7 + i) % 64, n % 256, 0, 0]) }
+      store.transaction(() => {
+        const { image, pixels, origins } = store.load('wal')!
+        applyCommand(pixels, command)
+        store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId: trace(n + 1), spanId: 'b7ad6b7169203333', client: 'speaker' })
+      })
+    }
+    const size = statSync(join(dataDir, `${DATABASE_FILE}-wal`)).size
+    store.close()
+    return size
+  }
+
+  it('stays near 4 MiB in a new file of 1 KiB pages, and in an older file of 4 KiB pages', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'database-'))
+    const older = mkdtempSync(join(tmpdir(), 'database-'))
+    const db = new Database(join(older, DATABASE_FILE))
+    db.pragma('journal_mode = WAL')
+    db.close()
+    const pageSize = (dataDir: string) => {
+      const opened = openDatabase(dataDir)
+      const bytes = opened.pragma('page_size', { simple: true })
+      opened.close()
+      return bytes
+    }
+    expect(pageSize(fresh)).toBe(1024)
+    expect(pageSize(older)).toBe(4096)
+    for (const dataDir of [fresh, older]) {
+      const size = walAfterStrokes(dataDir)
+      expect(size).toBeGreaterThan(3.9 * 1024 * 1024)
+      expect(size).toBeLessThan(4.2 * 1024 * 1024)
+    }
   })
 })

@@ -26,6 +26,7 @@ import { createFaults, type FaultName, type Faults } from '../control/faults.ts'
 import { countDraw } from '../telemetry/cardinality-lab.ts'
 import { createAutoscaler } from './autoscaler.ts'
 import { autoscalerRoutes, faultRoutes, replicaRoutes } from './control-routes.ts'
+import { recordRefusedCall } from './refused-calls.ts'
 import { createReplicaSet, type Replica, type ReplicaSet } from './replicas.ts'
 
 const isEventStream = (url: string | undefined) => url?.split('?', 1)[0] === ROUTES.events.pattern
@@ -66,12 +67,14 @@ function proxy(set: ReplicaSet, firstReplicas: Promise<void>): Handler {
     for (let attempt = 0; attempt < candidates.length; attempt++) {
       const replica = candidates[(first + attempt) % candidates.length]!
       if (counted) replica.inFlight++
+      const calledAt = Date.now()
       try {
         await forward(replica, context, body)
         return
       } catch (error) {
         if (context.response.headersSent) throw error
         replica.healthy = false
+        if (!counted) recordRefusedCall(replica, context.request.method ?? 'GET', ROUTES.events.pattern, calledAt)
         logger.warn(`${replica.name} refused ${context.request.method} ${context.request.url}: trying the next replica`)
       } finally {
         if (counted) replica.inFlight--

@@ -10,6 +10,7 @@ import { freePort } from '../free-port.ts'
 import { logger } from '../logger.ts'
 import { spawnDraw64 } from './draw64-command.ts'
 import { forgetPeer, notePeer } from './peers.ts'
+import { recordRefusedCall } from './refused-calls.ts'
 import { rollOut } from './rollout.ts'
 
 const { min: MIN_REPLICAS, max: MAX_REPLICAS } = REPLICA_BOUNDS
@@ -166,10 +167,16 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     await Promise.all(
       members.map(async (member) => {
         // A crash is learned the way a real balancer learns it: a failed check or a refused call.
+        const checkedAt = Date.now()
         const result = await probe(`${member.url}/healthz`)
         member.failedChecks = result === 'ok' ? 0 : member.failedChecks + 1
         if (result === 'ok') becameHealthy(member)
-        else if (result === 'refused' || member.failedChecks >= FAILED_CHECKS_BEFORE_UNHEALTHY) member.healthy = false
+        else if (result === 'refused' || member.failedChecks >= FAILED_CHECKS_BEFORE_UNHEALTHY) {
+          // The check that finds it gone first, not every check after: one red call, not one a second;
+          // none for a replica a rollout is stopping.
+          if (result === 'refused' && member.healthy && !member.draining) recordRefusedCall(member, 'GET', '/healthz', checkedAt)
+          member.healthy = false
+        }
       }),
     )
   }

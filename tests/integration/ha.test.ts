@@ -204,6 +204,29 @@ describe('HA topology: a balancer in front of two replicas', () => {
     for (let n = 0; n < 6; n++) expect((await putCommand(base, 'shared', { command_type: 'draw', values: [[n, 41, 9, 9, 9]] })).status).toBe(200)
   })
 
+  it('records a killed replica’s refusal once even when no draw reaches it: an event stream finds it, or the next health check', async () => {
+    const victim = (await replicaList()).find((replica) => replica.name === 'draw64-replica-1')!
+    const killedAtNano = BigInt(Date.now()) * 1_000_000n
+    expect((await fetch(`${base}/api/demo/replicas/${victim.name}`, { method: 'DELETE' })).status).toBe(200)
+    // Two boards reconnect their event streams at once: round-robin sends one of them to the dead
+    // replica, unless a health check found it first. Both get their stream.
+    const streams = await Promise.all([connectEvents(`${base}/api/events`), connectEvents(`${base}/api/events`)])
+    streams.forEach((stream) => stream.close())
+    const refusals = async () => {
+      const { spans } = await json(await fetch(`${base}/api/telemetry/spans?limit=5000`))
+      return (spans as TelemetrySpanJson[]).filter((span) =>
+        span.serviceName === 'draw64-lb' && span.kind === 2 && span.status.code === 2 && span.attributes['peer.service'] === victim.name
+        && ['/api/events', '/healthz'].includes(span.attributes['url.path'] as string) && BigInt(span.startTimeUnixNano) >= killedAtNano)
+    }
+    await expect.poll(async () => (await refusals()).length, { timeout: 5000 }).toBe(1)
+    // Three health checks later, still the one: a replica found gone is not reported every second.
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    expect(await refusals()).toHaveLength(1)
+
+    expect((await fetch(`${base}/api/demo/replicas/${victim.name}`, { method: 'POST' })).status).toBe(202)
+    await expect.poll(async () => (await replicaList()).find((replica) => replica.name === victim.name)?.state, { timeout: 30_000, interval: 250 }).toBe('ready')
+  }, 60_000)
+
   it('rolls out version 2 one replica at a time under 100 draws a second, losing none', async () => {
     const statuses: number[] = []
     const pending: Promise<void>[] = []

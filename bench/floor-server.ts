@@ -7,13 +7,14 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { PAGE_BYTES, WAL_BYTES_BEFORE_CHECKPOINT } from '../demo/storage/database.ts'
 
 const db = new Database(join(mkdtempSync(join(tmpdir(), 'draw64-floor-')), 'floor.sqlite'))
-// The same file settings as Draw64's (demo/storage/database.ts): 1 KiB pages, checkpoints every 4 MiB of WAL.
-db.pragma('page_size = 1024')
+// The same file settings as Draw64's: its page size, and checkpoints after as many bytes of WAL.
+db.pragma(`page_size = ${PAGE_BYTES}`)
 db.pragma('journal_mode = WAL')
 db.pragma('synchronous = NORMAL')
-db.pragma('wal_autocheckpoint = 4096')
+db.pragma(`wal_autocheckpoint = ${WAL_BYTES_BEFORE_CHECKPOINT / PAGE_BYTES}`)
 db.exec('CREATE TABLE images (id TEXT PRIMARY KEY, pixels BLOB NOT NULL, updated_at TEXT NOT NULL, update_count INTEGER NOT NULL) STRICT')
 db.prepare('INSERT INTO images VALUES (?, ?, ?, 0)').run('bench', Buffer.alloc(64 * 64 * 3, 255), new Date().toISOString())
 const select = db.prepare('SELECT pixels, update_count FROM images WHERE id = ?')

@@ -63,10 +63,11 @@ function proxy(set: ReplicaSet, firstReplicas: Promise<void>): Handler {
     const healthy = set.rotation()
     const candidates = healthy.length > 0 ? healthy : set.lastResort()
     const first = turn++
-    const counted = !isEventStream(context.request.url)
+    // A live-event stream: untraced (a span as long as the connection), and not in flight (a drain would wait for it).
+    const stream = isEventStream(context.request.url)
     for (let attempt = 0; attempt < candidates.length; attempt++) {
       const replica = candidates[(first + attempt) % candidates.length]!
-      if (counted) replica.inFlight++
+      if (!stream) replica.inFlight++
       const calledAt = Date.now()
       try {
         await forward(replica, context, body)
@@ -74,10 +75,10 @@ function proxy(set: ReplicaSet, firstReplicas: Promise<void>): Handler {
       } catch (error) {
         if (context.response.headersSent) throw error
         replica.healthy = false
-        if (!counted) recordRefusedCall(replica, context.request.method ?? 'GET', ROUTES.events.pattern, calledAt)
+        if (stream) recordRefusedCall(replica, context.request.method ?? 'GET', ROUTES.events.pattern, calledAt)
         logger.warn(`${replica.name} refused ${context.request.method} ${context.request.url}: trying the next replica`)
       } finally {
-        if (counted) replica.inFlight--
+        if (!stream) replica.inFlight--
       }
     }
     throw new HttpError(503, 'no replica is available')

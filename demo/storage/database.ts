@@ -46,8 +46,8 @@ const SCHEMA = `
 // blocks the event loop on two fsyncs, so it is triggered by the WAL's size, not its page count:
 // fewer bytes a draw, fewer checkpoints. A file created with other pages keeps them (changing
 // them takes a VACUUM, which replicas sharing the file would block): it works the same, slower.
-const PAGE_BYTES = 1024
-const WAL_BYTES_BEFORE_CHECKPOINT = 4 * 1024 * 1024
+export const PAGE_BYTES = 1024
+export const WAL_BYTES_BEFORE_CHECKPOINT = 4 * 1024 * 1024
 
 export type Synchronous = 'normal' | 'full'
 

@@ -6,11 +6,20 @@ import { describe, expect, it } from 'vitest'
 import { applyCommand, blankPixels, type Command } from '../../demo/domain/board.js'
 import { blankSlots, type PixelOrigin } from '../../demo/domain/provenance.ts'
 import { DATABASE_FILE, openDatabase } from '../../demo/storage/database.ts'
-import { createImageStore } from '../../demo/storage/image-store.ts'
+import { createImageStore, type ImageStore } from '../../demo/storage/image-store.ts'
 import { addRecentOrigin, emptyRecentOrigins, RECENT_ORIGINS } from '../../demo/storage/recent-origins.ts'
 import { writeCells } from '../../demo/storage/stored-cells.ts'
 
 const trace = (n: number) => n.toString(16).padStart(32, '0')
+
+/** One draw through the store, as the image service makes it: load, paint and write in one transaction. */
+function draw(store: ImageStore, id: string, command: Command, traceId: string, spanId: string): void {
+  store.transaction(() => {
+    const { image, pixels, origins } = store.load(id)!
+    applyCommand(pixels, command)
+    store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId, spanId, client: 'speaker' })
+  })
+}
 
 const TEXT_PIXEL_ORIGINS = `CREATE TABLE pixel_origins (image_id TEXT NOT NULL, slot INTEGER NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
       time TEXT NOT NULL, command_type TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (image_id, slot)) STRICT, WITHOUT ROWID;`
@@ -110,11 +119,7 @@ describe('a database file from the version before', () => {
 
     for (let n = 0; n < RECENT_ORIGINS + 1; n++) {
       const command: Command = { command_type: 'draw', values: [[n, 10, 0, 0, 0]] }
-      store.transaction(() => {
-        const { image, pixels, origins } = store.load('old')!
-        applyCommand(pixels, command)
-        store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId: trace(10 + n), spanId: 'b7ad6b7169203333', client: 'speaker' })
-      })
+      draw(store, 'old', command, trace(10 + n), 'b7ad6b7169203333')
     }
     store.close()
     const reopened = createImageStore(openDatabase(dataDir))
@@ -144,11 +149,7 @@ describe('a database file from an earlier version, with the slots in their own r
     expect(store.origin('blank', 3, 4)).toBeNull()
 
     const command: Command = { command_type: 'draw', values: [[5, 6, 0, 0, 0], [7, 7, 0, 0, 0]] }
-    store.transaction(() => {
-      const { image, pixels, origins } = store.load('old')!
-      applyCommand(pixels, command)
-      store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId: trace(3), spanId: 'b7ad6b7169203333', client: 'speaker' })
-    })
+    draw(store, 'old', command, trace(3), 'b7ad6b7169203333')
     expect(store.origin('old', 5, 6)?.traceId).toBe(trace(3))
     expect(store.origin('old', 7, 7)?.traceId).toBe(trace(3))
     expect(store.origin('old', 3, 4)?.traceId).toBe(trace(2))
@@ -170,11 +171,7 @@ describe('a database file from an earlier version, with the slots in the images 
     expect(store.origin('blank', 3, 4)).toBeNull()
 
     const command: Command = { command_type: 'draw', values: [[5, 6, 0, 0, 0], [7, 7, 0, 0, 0]] }
-    store.transaction(() => {
-      const { image, pixels, origins } = store.load('old')!
-      applyCommand(pixels, command)
-      store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId: trace(3), spanId: 'b7ad6b7169203332', client: 'speaker' })
-    })
+    draw(store, 'old', command, trace(3), 'b7ad6b7169203332')
     expect(store.origin('old', 5, 6)?.traceId).toBe(trace(3))
     expect(store.origin('old', 7, 7)?.traceId).toBe(trace(3))
     expect(store.origin('old', 3, 4)?.traceId).toBe(trace(2))
@@ -189,11 +186,7 @@ describe('the WAL between checkpoints', () => {
     store.transaction(() => store.insert('wal', blankPixels(), new Date().toISOString(), 'speaker'))
     for (let n = 0; n < 4000; n++) {
       const command: Command = { command_type: 'draw', values: Array.from({ length: 10 }, (_, i) => [(n + i) % 64, (n * 7 + i) % 64, n % 256, 0, 0]) }
-      store.transaction(() => {
-        const { image, pixels, origins } = store.load('wal')!
-        applyCommand(pixels, command)
-        store.writePixels(image, pixels, new Date().toISOString(), { origins, command, traceId: trace(n + 1), spanId: 'b7ad6b7169203333', client: 'speaker' })
-      })
+      draw(store, 'wal', command, trace(n + 1), 'b7ad6b7169203333')
     }
     const size = statSync(join(dataDir, `${DATABASE_FILE}-wal`)).size
     store.close()

@@ -25,6 +25,7 @@ export function createEventStream(maxAttendeeStreams: number) {
   }
 
   function publish(event: Draw64Event): number {
+    if (clients.size === 0) return 0
     const text = frame(event)
     for (const client of clients) send(client, text)
     return clients.size

@@ -32,7 +32,8 @@ export type Match =
   | { kind: 'wrong-method'; allowed: string[] }
   | { kind: 'not-found' }
 
-function compile(pattern: string): CompiledPattern {
+/** A template's regex source, unanchored, and the names of its parameters in order. */
+function templateSource(pattern: string): { source: string; names: string[] } {
   const names: string[] = []
   const source = pattern
     .split('/')
@@ -44,15 +45,22 @@ function compile(pattern: string): CompiledPattern {
       }),
     )
     .join('/')
+  return { source, names }
+}
+
+function compile(pattern: string): CompiledPattern {
+  const { source, names } = templateSource(pattern)
   return { regex: new RegExp(`^${source}$`), names }
 }
 
 /** Whether a request target (path, maybe with a query) matches one of the templates. */
 export function pathMatcher(patterns: readonly string[]): (target: string) => boolean {
-  const regexes = patterns.map((pattern) => compile(pattern).regex)
+  // One regex for all of them: the bootstrap asks this of every request, and testing each
+  // template's regex in turn cost the HTTP span 3.6 µs (CPU profile).
+  const any = new RegExp(`^(?:${patterns.map((pattern) => templateSource(pattern).source).join('|')})$`)
   return (target) => {
-    const path = target.split('?', 1)[0]!
-    return regexes.some((regex) => regex.test(path))
+    const query = target.indexOf('?')
+    return any.test(query < 0 ? target : target.slice(0, query))
   }
 }
 

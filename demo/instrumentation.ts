@@ -7,7 +7,8 @@ import { register as registerHooksThread } from 'node:module'
 import type { IncomingMessage, RequestOptions } from 'node:http'
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus'
 import { HostMetrics } from '@opentelemetry/host-metrics'
-import { getBooleanFromEnv } from '@opentelemetry/core'
+import { getBooleanFromEnv, getStringListFromEnv } from '@opentelemetry/core'
+import type { Instrumentation } from '@opentelemetry/instrumentation'
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino'
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node'
@@ -54,6 +55,29 @@ const HTTP_DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0
 // What the instrumentations below patch: HttpInstrumentation, http and https; PinoInstrumentation, pino.
 const HOOKED_MODULES = ['http', 'https', 'pino']
 
+// Draw64's instrumentations, by the short names the zero-code agent
+// (@opentelemetry/auto-instrumentations-node) gives them. Built only when chosen: an
+// instrumentation patches its module as soon as it is constructed.
+const INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
+  http: () =>
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: isUntraced,
+      ignoreOutgoingRequestHook: isUntracedOutgoing,
+      startOutgoingSpanHook: peerOfOutgoing,
+    }),
+  pino: () => new PinoInstrumentation(),
+  'runtime-node': () => new RuntimeNodeInstrumentation(),
+}
+
+/** The agent's own switches: OTEL_NODE_ENABLED_INSTRUMENTATIONS keeps only those named, then OTEL_NODE_DISABLED_INSTRUMENTATIONS drops some. */
+function chosenInstrumentations(): Instrumentation[] {
+  const enabled = getStringListFromEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS')
+  const disabled = getStringListFromEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? []
+  return Object.entries(INSTRUMENTATIONS)
+    .filter(([name]) => (!enabled || enabled.includes(name)) && !disabled.includes(name))
+    .map(([, create]) => create())
+}
+
 function startTelemetry(): void {
   // ESM imports bypass require(): this hook lets the instrumentations patch pino and node:http.
   // It wraps those modules only, and runs in this thread where the Node can (24.11.1 and later,
@@ -94,15 +118,7 @@ function startTelemetry(): void {
         aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: HTTP_DURATION_BUCKETS } },
       },
     ],
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: isUntraced,
-        ignoreOutgoingRequestHook: isUntracedOutgoing,
-        startOutgoingSpanHook: peerOfOutgoing,
-      }),
-      new PinoInstrumentation(),
-      new RuntimeNodeInstrumentation(),
-    ],
+    instrumentations: chosenInstrumentations(),
     // #endregion sdk-instrumentations
   })
 

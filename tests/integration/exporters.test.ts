@@ -26,10 +26,10 @@ async function startOtlpReceiver(): Promise<{ url: string; received: Map<string,
   return { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`, received }
 }
 
-async function eventually<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const value = probe()
+    const value = await probe()
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error('timed out waiting')
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -84,6 +84,32 @@ describe('standard OTEL_* exporters', () => {
     await fetch(`${server.baseUrl}/api/images/printed`, { method: 'POST' })
     await eventually(() => (server!.output().includes("name: 'POST /api/images/:id'") ? true : undefined))
     expect(server.output()).toContain("'http.route': '/api/images/:id'")
+  })
+
+  it("switches instrumentations off by the zero-code agent's names, and keeps the manual telemetry", async () => {
+    server = await startDraw64({ env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,pino' } })
+    await fetch(`${server.baseUrl}/api/images/bare`, { method: 'POST' })
+    expect((await putCommand(server.baseUrl, 'bare', { command_type: 'draw', values: [[2, 2, 9, 9, 9]] })).status).toBe(200)
+
+    const spanNames = await eventually(async () => {
+      const names = (await json(await fetch(`${server!.baseUrl}/api/telemetry/spans`))).spans.map((span: { name: string }) => span.name)
+      return names.includes('UPDATE images') ? names : undefined
+    })
+    expect(spanNames).toContain('apply command')
+    expect(spanNames.filter((name: string) => name.startsWith('PUT ') || name.startsWith('POST '))).toEqual([])
+    const metrics = await (await fetch(server.metricsUrl)).text()
+    expect(metrics).toContain('draw64_pixels_drawn_total')
+    expect(metrics).not.toContain('http_server_request_duration')
+    // pino still writes its line; without the bridge, none reaches the logs pipeline.
+    expect(server.output()).toContain('draw applied to bare')
+    expect((await json(await fetch(`${server.baseUrl}/api/telemetry/logs`))).logs).toEqual([])
+  })
+
+  it('keeps only the instrumentations OTEL_NODE_ENABLED_INSTRUMENTATIONS names', async () => {
+    server = await startDraw64({ env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' } })
+    await fetch(`${server.baseUrl}/api/images/chosen`, { method: 'POST' })
+    await eventually(async () => ((await fetch(server!.metricsUrl).then((response) => response.text())).includes('http_server_request_duration') ? true : undefined))
+    expect(await (await fetch(server.metricsUrl)).text()).not.toContain('nodejs_eventloop')
   })
 
   it('still serves drawings, with empty telemetry and no /metrics, when OTEL_SDK_DISABLED=true', async () => {

@@ -44,10 +44,9 @@ if (BASELINE) {
   // rates summed; geometric mean of the rounds' ratios with its 95 % interval (t, on the logs).
   const [mine, baseline] = [targets.slice(0, 2), targets.slice(3, 5)]
   for (const [n, label] of ['on', 'off'].entries()) {
-    const perRound = mine[n]!.rates.map((rate, round) => rate / baseline[n]!.rates[round]!)
     const pooled = sum(mine[n]!.rates) / sum(baseline[n]!.rates)
-    const { mean, low, high } = pairedRatio(mine[n]!, baseline[n]!)
-    console.log(`    telemetry ${label.padEnd(3)} per round ${perRound.map((ratio) => ratio.toFixed(2)).join(' ')}`)
+    const { ratios, mean, low, high } = pairedRatio(mine[n]!, baseline[n]!)
+    console.log(`    telemetry ${label.padEnd(3)} per round ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}`)
     console.log(`                  pooled ${pooled.toFixed(3)}, geometric mean ${mean.toFixed(3)} (95 % interval ${low.toFixed(3)}–${high.toFixed(3)})`)
   }
 }

@@ -84,7 +84,7 @@ export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Ma
 const T_975 = [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.1, 2.09, 2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05, 2.04]
 
 /** The geometric mean of ratios and its 95 % confidence interval. */
-export function geometricInterval(ratios: number[]): { mean: number; low: number; high: number } {
+function geometricInterval(ratios: number[]): { mean: number; low: number; high: number } {
   const logs = ratios.map(Math.log)
   const mean = sum(logs) / logs.length
   if (logs.length < 2) return { mean: Math.exp(mean), low: NaN, high: NaN }
@@ -93,7 +93,8 @@ export function geometricInterval(ratios: number[]): { mean: number; low: number
   return { mean: Math.exp(mean), low: Math.exp(mean - t * spread), high: Math.exp(mean + t * spread) }
 }
 
-/** Each round's rate of `mine` over that of `theirs`, measured in the same round: geometric mean and 95 % interval. */
-export function pairedRatio(mine: Target, theirs: Target): { mean: number; low: number; high: number } {
-  return geometricInterval(mine.rates.map((rate, round) => rate / theirs.rates[round]!))
+/** Each round's rate of `mine` over that of `theirs`, measured in the same round: the ratios, their geometric mean and its 95 % interval. */
+export function pairedRatio(mine: Target, theirs: Target): { ratios: number[]; mean: number; low: number; high: number } {
+  const ratios = mine.rates.map((rate, round) => rate / theirs.rates[round]!)
+  return { ratios, ...geometricInterval(ratios) }
 }

@@ -33,6 +33,9 @@ describe('a rejected command names the bad field and leaves the image unchanged'
     ['non-integer b', draw([[0, 0, 0, 0, 1.5]]), 'command.values[0][4]: b must be an integer'],
     ['a string coordinate', draw([[0, '1', 0, 0, 0]]), 'y must be an integer'],
     ['a value with 4 numbers', draw([[0, 0, 0, 0]]), 'command.values[0]'],
+    ['a value with 6 numbers', draw([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]]), 'command.values[1]: each value must be an array [x, y, r, g, b]'],
+    ['a value that is null', draw([null]), 'command.values[0]: each value must be an array [x, y, r, g, b]'],
+    ['a boolean channel', draw([[0, 0, 0, true, 0]]), 'command.values[0][3]: g must be an integer from 0 to 255'],
     ['no values', draw([]), 'at least one'],
     ['values not an array', draw('red'), 'command.values'],
     ['more than 4096 values', draw(Array.from({ length: 4097 }, () => [1, 1, 9, 9, 9])), 'at most 4096'],
@@ -50,6 +53,15 @@ describe('a rejected command names the bad field and leaves the image unchanged'
       body: '{"command": {',
     })
     await expectRejected(response, 400, 'not valid JSON')
+  })
+
+  it('rejects a number JSON reads as Infinity with 400', async () => {
+    const response = await fetch(`${base}/api/images/${ID}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"command": {"command_type": "draw", "values": [[0, 0, 1e999, 0, 0]]}}',
+    })
+    await expectRejected(response, 400, 'command.values[0][2]: r must be an integer from 0 to 255')
   })
 
   it('rejects a body without a command with 400', async () => {

@@ -25,6 +25,10 @@ async function expectRejected(response: Response, status: number, mentions: stri
 
 const draw = (values: unknown) => ({ command_type: 'draw', values })
 
+/** A PUT of the body as written, for what JSON.stringify cannot send. */
+const putRaw = (body: string, contentType = 'application/json') =>
+  fetch(`${base}/api/images/${ID}`, { method: 'PUT', headers: { 'content-type': contentType }, body })
+
 describe('a rejected command names the bad field and leaves the image unchanged', () => {
   it.each([
     ['x outside 0–63', draw([[0, 0, 0, 0, 0], [64, 0, 0, 0, 0]]), 'command.values[1][0]: x must be an integer from 0 to 63'],
@@ -47,48 +51,23 @@ describe('a rejected command names the bad field and leaves the image unchanged'
   })
 
   it('rejects a body that is not JSON with 400', async () => {
-    const response = await fetch(`${base}/api/images/${ID}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: '{"command": {',
-    })
-    await expectRejected(response, 400, 'not valid JSON')
+    await expectRejected(await putRaw('{"command": {'), 400, 'not valid JSON')
   })
 
   it('rejects a number JSON reads as Infinity with 400', async () => {
-    const response = await fetch(`${base}/api/images/${ID}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: '{"command": {"command_type": "draw", "values": [[0, 0, 1e999, 0, 0]]}}',
-    })
-    await expectRejected(response, 400, 'command.values[0][2]: r must be an integer from 0 to 255')
+    await expectRejected(await putRaw('{"command": {"command_type": "draw", "values": [[0, 0, 1e999, 0, 0]]}}'), 400, 'command.values[0][2]: r must be an integer from 0 to 255')
   })
 
   it('rejects a body without a command with 400', async () => {
-    const response = await fetch(`${base}/api/images/${ID}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: '[1, 2, 3]',
-    })
-    await expectRejected(response, 400, 'JSON object')
+    await expectRejected(await putRaw('[1, 2, 3]'), 400, 'JSON object')
   })
 
   it('rejects a body that is not declared as JSON with 415', async () => {
-    const response = await fetch(`${base}/api/images/${ID}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({ command: { command_type: 'clear_canvas' } }),
-    })
-    await expectRejected(response, 415, 'content-type: application/json')
+    await expectRejected(await putRaw(JSON.stringify({ command: { command_type: 'clear_canvas' } }), 'text/plain'), 415, 'content-type: application/json')
   })
 
   it('rejects a body larger than 256 KiB with 413', async () => {
-    const response = await fetch(`${base}/api/images/${ID}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ command: draw([[0, 0, 0, 0, 0]]), padding: 'x'.repeat(300 * 1024) }),
-    })
-    await expectRejected(response, 413, 'larger than')
+    await expectRejected(await putRaw(JSON.stringify({ command: draw([[0, 0, 0, 0, 0]]), padding: 'x'.repeat(300 * 1024) })), 413, 'larger than')
   })
 
   it('rejects bad image ids with 400', async () => {

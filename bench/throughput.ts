@@ -21,10 +21,10 @@ export interface Target {
   rates: number[]
 }
 
-/** bench/floor-server.ts: node:http, JSON, the same SQLite read and UPDATE in a transaction, nothing else. */
-export async function floorServer(): Promise<Target> {
+/** A server of this checkout's bench/ in its own process (`script`, with PORT set), once it answers a draw. */
+export async function benchServer(name: string, script: string, env: Record<string, string> = {}): Promise<Target> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor-server.ts'], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' })
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' })
   const url = `http://127.0.0.1:${port}/api/images/bench`
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
@@ -34,8 +34,11 @@ export async function floorServer(): Promise<Target> {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
-  return { name: 'floor (node:http + SQLite)', url, rates: [], stop: async () => void child.kill() }
+  return { name, url, rates: [], stop: async () => void child.kill() }
 }
+
+/** bench/floor-server.ts: node:http, JSON, the same SQLite read and UPDATE in a transaction, nothing else. */
+export const floorServer = () => benchServer('floor (node:http + SQLite)', 'bench/floor-server.ts')
 
 /** A Draw64 with `env` on top of the usual one, from this checkout or from `root`, with its image created. */
 export async function draw64(name: string, env: Record<string, string>, root?: string): Promise<Target> {

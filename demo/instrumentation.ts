@@ -87,9 +87,12 @@ function startTelemetry(): void {
   else registerHooksThread('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: HOOKED_MODULES } })
   // Scraped with the rest: the chapter 6 cardinality lab's counter (telemetry/cardinality-lab.ts)
   // and, on the HA balancer, the metrics its replicas push to it (telemetry/replica-metrics.ts).
+  // Port 0 serves no /metrics: the replicas run so, their metrics reach it through the balancer
+  // (the exporter would read 0 as its default, 9464, the balancer's own).
   const prometheus = new PrometheusExporter({
     host: config.metricsHost,
     port: config.metricsPort,
+    preventServerStart: config.metricsPort === 0,
     metricProducers: [startCardinalityLab(), replicaMetricsProducer],
   })
   // The same counters read as delta too, for the Temporality slide (telemetry/temporality.ts).

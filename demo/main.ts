@@ -71,7 +71,7 @@ function startServer(): void {
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo
     logger.info(
-      { url: `http://${shownHost}:${port}`, metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` },
+      { url: `http://${shownHost}:${port}`, ...(config.metricsPort !== 0 && { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` }) },
       `Draw64 listening on http://${shownHost}:${port}`,
     )
   })

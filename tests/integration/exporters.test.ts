@@ -119,4 +119,13 @@ describe('standard OTEL_* exporters', () => {
     expect((await json(await fetch(`${server.baseUrl}/api/telemetry/spans`))).spans).toEqual([])
     await expect(fetch(server.metricsUrl)).rejects.toThrow()
   })
+
+  it('serves no /metrics with OTEL_EXPORTER_PROMETHEUS_PORT=0, as the HA replicas run, where the exporter alone would take 9464', async () => {
+    // A loopback address of its own: a demo running on 127.0.0.1:9464 cannot answer for it.
+    const host = '127.0.0.77'
+    server = await startDraw64({ env: { OTEL_EXPORTER_PROMETHEUS_HOST: host, OTEL_EXPORTER_PROMETHEUS_PORT: '0' } })
+    await fetch(`${server.baseUrl}/api/images/replica`, { method: 'POST' })
+    expect((await putCommand(server.baseUrl, 'replica', { command_type: 'clear_canvas' })).status).toBe(200)
+    await expect(fetch(`http://${host}:9464/metrics`)).rejects.toThrow()
+  })
 })

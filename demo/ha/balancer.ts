@@ -159,9 +159,12 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
       load.stop()
       overhead.stop()
       autoscaler.stop()
-      set.stopAll()
-      server.close()
-      server.closeAllConnections()
+      // The replicas send their last telemetry here as they leave: closed before them, this
+      // server would refuse it, and each replica's exporter would retry until cut off at 3 s.
+      void set.stopAll().then(() => {
+        server.close()
+        server.closeAllConnections()
+      })
       setTimeout(() => process.exit(0), 3000).unref()
     })
   }

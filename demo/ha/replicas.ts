@@ -313,9 +313,12 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
       }
     },
 
-    stopAll(): void {
+    /** SIGTERM to every running replica; resolves once they have all left. */
+    stopAll(): Promise<void> {
       clearInterval(health)
-      for (const member of members) if (isRunning(member)) member.child.kill('SIGTERM')
+      const running = members.filter(isRunning)
+      for (const member of running) member.child.kill('SIGTERM')
+      return Promise.all(running.map((member) => member.exited)).then(() => {})
     },
   }
 }

@@ -105,6 +105,18 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
   }
 
   /** The lowest free replica number: names stay short as replicas come and go. */
+  /**
+   * The balancer's environment, less what would take a replica's telemetry elsewhere: the
+   * speaker's OTEL_EXPORTER_OTLP_* settings (a signal's own endpoint or protocol beats the
+   * generic ones a replica is given, and the balancer reads JSON, cumulative), and with the
+   * replica's version last in OTEL_RESOURCE_ATTRIBUTES, which the SDK lets beat the code's.
+   */
+  function balancerEnvFor(version: string): NodeJS.ProcessEnv {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('OTEL_EXPORTER_OTLP_')))
+    const attributes = [process.env.OTEL_RESOURCE_ATTRIBUTES, `service.version=${version}`].filter(Boolean).join(',')
+    return { ...env, OTEL_RESOURCE_ATTRIBUTES: attributes }
+  }
+
   function nextName(): string {
     for (let n = 1; ; n++) if (!members.some((member) => member.name === `draw64-replica-${n}`)) return `draw64-replica-${n}`
   }
@@ -114,7 +126,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
       // The IPC channel tells the replica when the balancer is gone (demo/main.ts).
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: {
-        ...process.env,
+        ...balancerEnvFor(version),
         DRAW64_LAN: '',
         DRAW64_HOST: '127.0.0.1',
         DRAW64_PORT: String(port),

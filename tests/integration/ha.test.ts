@@ -292,6 +292,44 @@ describe('HA topology: a balancer in front of two replicas', () => {
   }, 60_000)
 })
 
+describe("HA topology started from a speaker's shell with OTEL_* settings of its own", () => {
+  it('keeps the replicas\' telemetry on the balancer, cumulative, under the version they run', async () => {
+    const speakers = await startDraw64({
+      args: ['--replicas', '1'],
+      env: {
+        // Each would beat what the replicas are given: protobuf (the balancer reads JSON), an
+        // endpoint where nobody listens, deltas (the balancer adds up cumulative counts), a version.
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:9/v1/logs',
+        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.version=9,deployment.environment.name=stage',
+      },
+    })
+    try {
+      await fetch(`${speakers.baseUrl}/api/images/shell`, { method: 'POST' })
+      const traceparent = randomTraceparent()
+      const response = await fetch(`${speakers.baseUrl}/api/images/shell`, {
+        method: 'PUT',
+        headers: { ...JSON_TYPE, traceparent },
+        body: JSON.stringify({ command: { command_type: 'draw', values: [[1, 1, 1, 1, 1]] } }),
+      })
+      const replica = response.headers.get('x-draw64-replica')!
+      await expect.poll(async () => (await spansOfTrace(speakers.baseUrl, traceIdOf(traceparent))).find((span) => span.serviceName === replica)?.serviceVersion, { timeout: 5000 }).toBe('1')
+      await expect
+        .poll(async () => (await json(await fetch(`${speakers.baseUrl}/api/telemetry/logs`))).logs.some((log: any) => log.body === 'draw applied to shell' && log.traceId === traceIdOf(traceparent)), { timeout: 5000 })
+        .toBe(true)
+
+      const drawsCounted = async () => sumSamples(findFamily(parsePrometheusText(await (await fetch(speakers.metricsUrl)).text()), 'http_server_request_duration'),
+        (labels) => labels.service_name === replica && labels.http_request_method === 'PUT', 'http_server_request_duration_count')
+      await expect.poll(drawsCounted, { timeout: 5000 }).toBe(1)
+      for (let n = 0; n < 3; n++) await putCommand(speakers.baseUrl, 'shell', { command_type: 'draw', values: [[n, 2, 1, 1, 1]] })
+      await expect.poll(drawsCounted, { timeout: 5000 }).toBe(4)
+    } finally {
+      await speakers.stop()
+    }
+  }, 60_000)
+})
+
 const JSON_TYPE = { 'content-type': 'application/json' }
 
 // promtool comes with the Debian package `prometheus` (as in stack.test.ts): required under CI=true.

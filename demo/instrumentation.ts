@@ -89,12 +89,21 @@ function startTelemetry(): void {
   // and, on the HA balancer, the metrics its replicas push to it (telemetry/replica-metrics.ts).
   // Port 0 serves no /metrics: the replicas run so, their metrics reach it through the balancer
   // (the exporter would read 0 as its default, 9464, the balancer's own).
-  const prometheus = new PrometheusExporter({
-    host: config.metricsHost,
-    port: config.metricsPort,
-    preventServerStart: config.metricsPort === 0,
-    metricProducers: [startCardinalityLab(), replicaMetricsProducer],
-  })
+  const prometheus = new PrometheusExporter(
+    {
+      host: config.metricsHost,
+      port: config.metricsPort,
+      preventServerStart: config.metricsPort === 0,
+      metricProducers: [startCardinalityLab(), replicaMetricsProducer],
+    },
+    // The exporter only reports a port already taken to a diag logger: the slides would chart
+    // whatever answers there. Stop instead, as for the API's port.
+    (error) => {
+      if (!error) return
+      console.error(`Draw64: /metrics cannot listen on ${config.metricsHost}:${config.metricsPort} (${error.message}); set OTEL_EXPORTER_PROMETHEUS_PORT to a free port`)
+      process.exit(1)
+    },
+  )
   // The same counters read as delta too, for the Temporality slide (telemetry/temporality.ts).
   const delta = new DeltaReader()
 

@@ -120,6 +120,13 @@ describe('standard OTEL_* exporters', () => {
     await expect(fetch(server.metricsUrl)).rejects.toThrow()
   })
 
+  it('refuses to start when its /metrics port is taken, instead of leaving the slides to chart what answers there', async () => {
+    receiver = createServer((_request, response) => response.end('# not Draw64\n'))
+    await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve))
+    const taken = (receiver.address() as AddressInfo).port
+    await expect(startDraw64({ metricsPort: taken })).rejects.toThrow(`/metrics cannot listen on 127.0.0.1:${taken}`)
+  })
+
   it('serves no /metrics with OTEL_EXPORTER_PROMETHEUS_PORT=0, as the HA replicas run, where the exporter alone would take 9464', async () => {
     // A loopback address of its own: a demo running on 127.0.0.1:9464 cannot answer for it.
     const host = '127.0.0.77'

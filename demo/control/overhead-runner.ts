@@ -13,7 +13,7 @@ import { OVERHEAD_CONNECTIONS, type OverheadProgress } from './overhead.ts'
 
 const WORKER = fileURLToPath(new URL('./overhead-worker.ts', import.meta.url))
 /**
- * The load lasts at most 13.5 s (a 1.5 s warm-up and 12 s of slices, lib/wire.ts), within 20 s.
+ * The load lasts at most 15 s (a 1 s warm-up per server and 12 s of slices, lib/wire.ts), within 20 s.
  * Before it, the three servers start: 2–4 s on a laptop, up to 15 s on a busy 2-vCPU machine,
  * 30 s at most (demo/draw64-process.ts). Past both, the run is cut whatever happens.
  */

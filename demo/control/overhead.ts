@@ -19,7 +19,8 @@ export const STROKE_BODY = JSON.stringify({
 })
 const IMAGE = 'overhead'
 const SLICE_SECONDS = 1
-const WARM_UP_SECONDS = 0.5
+// autocannon stops at its next 1 s sample: a shorter warm-up would last 1 s all the same.
+const WARM_UP_SECONDS = 1
 /** Enough connections to saturate one Draw64 on a laptop. */
 export const OVERHEAD_CONNECTIONS = 16
 /** Latencies kept per server: far more than a 12 s run answers, so a bound that never bites. */

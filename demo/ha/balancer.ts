@@ -35,14 +35,19 @@ const isEventStream = (url: string | undefined) => url?.split('?', 1)[0] === ROU
 function forward(replica: Replica, { request, response }: RequestContext, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const upstream = http.request(`${replica.url}${request.url}`, { method: request.method, headers: { ...request.headers, host: new URL(replica.url).host, 'x-forwarded-for': forwardedFor(request) } })
+    // The call ends with its client, even one gone before the replica answered or before this
+    // call began: an event stream left open on the replica would hold one of the room's slots
+    // and of its client's, with nobody reading it.
+    const clientGone = () => {
+      upstream.destroy()
+      resolve()
+    }
+    if (response.destroyed) return clientGone()
+    response.once('close', clientGone)
     upstream.on('response', (answer) => {
       response.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-draw64-replica': replica.name })
       answer.pipe(response)
       answer.on('end', resolve)
-      response.on('close', () => {
-        upstream.destroy()
-        resolve()
-      })
     })
     upstream.on('error', reject)
     upstream.end(body)

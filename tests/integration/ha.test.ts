@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFamily, parsePrometheusText, sumSamples } from '../../lib/prometheus-text.ts'
 import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
@@ -68,6 +69,25 @@ describe('HA topology: a balancer in front of two replicas', () => {
       }
       client.close()
     }
+  })
+
+  it('ends a replica\'s event stream with its client, even one that hangs up at once', async () => {
+    // Each phone asks for the stream and resets its connection straight away, before the replica answers.
+    for (let phone = 0; phone < 60; phone++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(new URL(base).port), '127.0.0.1', () => {
+          socket.write(`GET /api/events HTTP/1.1\r\nhost: draw64\r\nx-forwarded-for: 10.9.0.${phone}\r\n\r\n`)
+          socket.resetAndDestroy()
+          resolve()
+        })
+        socket.on('error', () => resolve())
+      })
+    }
+    const streamsOpen = async () => {
+      const counts = await Promise.all(replicas.map(async (replica) => (await json(await fetch(`http://127.0.0.1:${replica.port}/api/statistics`))).connectedUsers as number))
+      return counts.reduce((sum, count) => sum + count, 0)
+    }
+    await expect.poll(streamsOpen, { timeout: 5000, interval: 250 }).toBe(0)
   })
 
   it('lists each replica with its state, version and port', async () => {

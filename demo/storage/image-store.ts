@@ -4,9 +4,10 @@
 // IMMEDIATE transaction so that replicas sharing the file never lose each other's strokes.
 import type { Database, Statement } from 'better-sqlite3'
 import type { Command } from '../domain/board.js'
-import type { ImageMeta } from '../domain/image.ts'
+import { MAX_IMAGES, type ImageMeta } from '../domain/image.ts'
 import { blankSlots, isShown, originsOf, recordOrigins, type Origins, type Painter, type PixelOrigin } from '../domain/provenance.ts'
 import { addRecentOrigin, decodeRecord, emptyRecentOrigins, findRecentOrigin, latestRecentSlot, recordSlot } from './recent-origins.ts'
+import { RowsAfterLastDraw } from './rows-after-last-draw.ts'
 import { cellSlot, emptyBoard, readCells, readPixels, updateCells, writeCells, type Board } from './stored-cells.ts'
 import { tracedStatement, type StatementHook } from './traced-statement.ts'
 
@@ -79,18 +80,12 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
     }
     upsert.run(records.flatMap((record) => [imageId, recordSlot(record), record]))
   }
-  // Each image's row after this process's last draw on it (cells, the pixels and slots read out
-  // of them, latest records), under that draw's update count and time: the next draw takes it
-  // from here instead of reading and splitting 20 KiB again (as much CPU as the rest of its
-  // provenance). Another replica's draw, or a rolled-back one, leaves another count or time in
-  // the row: it is read again. A draw takes its image's entry out, so one that fails halfway
-  // leaves no half-painted arrays behind.
-  const afterLastDraw = new Map<string, { updatedAt: string; updateCount: number; cells: Buffer; board: Board; origins: Origins; recent: Buffer }>()
-  function rowFor(id: string, image: ImageMeta): { cells: Buffer; board: Board; origins: Origins; recent: Buffer } {
-    const cached = afterLastDraw.get(id)
-    afterLastDraw.delete(id)
-    if (cached && cached.updatedAt === image.updatedAt && cached.updateCount === image.updateCount) return cached
-    const { cells, recent_origins: recent } = selectCells.get(id)!
+  type DrawnRow = { cells: Buffer; board: Board; origins: Origins; recent: Buffer }
+  const afterLastDraw = new RowsAfterLastDraw<DrawnRow>(MAX_IMAGES)
+  function rowFor(image: ImageMeta): DrawnRow {
+    const drawn = afterLastDraw.take(image)
+    if (drawn) return drawn
+    const { cells, recent_origins: recent } = selectCells.get(image.id)!
     const board = readCells(cells, emptyBoard())
     return { cells, board, origins: originsOf(board.slots), recent }
   }
@@ -108,7 +103,7 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
       const row = selectImage.get(id)
       if (!row) return undefined
       const image = toMeta(row)
-      const { cells, board, origins, recent } = rowFor(id, image)
+      const { cells, board, origins, recent } = rowFor(image)
       return { image, pixels: board.pixels, origins: { origins, cells, recent } }
     },
     /** The image's pixels, in the API's format. */
@@ -152,12 +147,12 @@ export function createImageStore(db: Database, beforeStatement: StatementHook = 
       updateCells(cells, board, command)
       updateImageRow.run(cells, recent, now, image.id)
       const updated = { ...image, updatedAt: now, updateCount: image.updateCount + 1 }
-      afterLastDraw.set(image.id, { updatedAt: now, updateCount: updated.updateCount, cells, board, origins, recent })
+      afterLastDraw.keep(updated, { cells, board, origins, recent })
       return updated
     },
     delete(id: string): boolean {
       const deleted = deleteImage.run(id).changes > 0
-      afterLastDraw.delete(id)
+      afterLastDraw.forget(id)
       if (deleted) {
         deleteOrigins.run(id)
         incrementCounter.run('images_deleted')

@@ -3,10 +3,11 @@
 import http from 'node:http'
 import { context, trace } from '@opentelemetry/api'
 import { getRPCMetadata, RPCType } from '@opentelemetry/core'
+import { ATTR_CLIENT_ADDRESS } from '@opentelemetry/semantic-conventions'
 import { ImageConflictError, ImageForbiddenError, ImageNotFoundError } from '../domain/errors.ts'
 import { logger } from '../logger.ts'
 import { noteTraceOwner, SERVER_OWNER } from '../telemetry/trace-owners.ts'
-import { clientIdentity } from './client-address.ts'
+import { clientAddress, clientIdentity } from './client-address.ts'
 import { HttpError, sendError } from './respond.ts'
 import { createRouter, type Route } from './router.ts'
 
@@ -50,6 +51,15 @@ function closeAfterRefusal(request: http.IncomingMessage): void {
   setTimeout(() => request.socket.destroy(), LINGER_MS).unref()
 }
 
+/**
+ * The request's client on its span, as the server knows it (clientAddress): the HTTP
+ * instrumentation names the left-most X-Forwarded-For entry, which the client writes itself,
+ * so a phone could pass for the speaker, or for another attendee, in the telemetry.
+ */
+function nameClient(request: http.IncomingMessage): void {
+  trace.getActiveSpan()?.setAttribute(ATTR_CLIENT_ADDRESS, clientAddress(request))
+}
+
 /** Who started the trace of this request's span: its traceparent's sender, or this server. */
 function noteOwner(request: http.IncomingMessage): void {
   const span = trace.getActiveSpan()
@@ -63,6 +73,7 @@ export function createHttpServer(routes: Route[]): http.Server {
   const match = createRouter(routes)
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    nameClient(request)
     const [path, search = ''] = (request.url ?? '/').split('?', 2)
     const found = match(request.method ?? 'GET', path)
     if (found.kind === 'not-found') throw new HttpError(404, `no route for ${path}`)

@@ -179,6 +179,22 @@ describe('privacy: attendees do not see each other', () => {
   })
 })
 
+describe('identity in the telemetry', () => {
+  it('names on a span the client the server knows, not whom it wrote first in X-Forwarded-For', async () => {
+    const impostor = '198.51.100.25'
+    await as(undefined, '/api/images/posing', { method: 'POST' })
+    // Passing for the speaker (127.0.0.1), then for another attendee (the left-most entry of the
+    // header, as the HTTP instrumentation reads it); the proxy's own entry is always the last.
+    for (const claimed of ['127.0.0.1', '198.51.100.26']) {
+      const traceparent = randomTraceparent()
+      expect((await draw(`${claimed}, ${impostor}`, 'posing', { traceparent })).status).toBe(200)
+      await expect
+        .poll(async () => (await allSpans()).find((span: any) => span.traceId === traceIdOf(traceparent) && span.kind === 1)?.attributes['client.address'], { timeout: 5000 })
+        .toBe(impostor)
+    }
+  })
+})
+
 describe('ownership of images', () => {
   it('lets an attendee delete only what they created, never the speaker’s images', async () => {
     await as(undefined, '/api/images/speakers', { method: 'POST' })

@@ -7,9 +7,33 @@ import { z } from 'zod'
 import type { ReplicaExport } from './replica-metrics.ts'
 import type { TelemetryLogJson, TelemetrySpanJson } from './serialize.ts'
 
-// OTLP AnyValue: one of these keys, possibly nested in arrays and key-value lists.
+// OTLP AnyValue: one of these keys, possibly nested in arrays and key-value lists. Checked
+// whole before plain() reads it (a browser's export is anyone's), and no deeper than
+// MAX_VALUE_DEPTH: no sender of ours nests more, and each level is a frame of plain()'s stack.
 type AnyValue = { [key: string]: unknown }
-const anyValue: z.ZodType<AnyValue> = z.record(z.string(), z.unknown())
+const MAX_VALUE_DEPTH = 8
+const SCALARS: Record<string, (value: unknown) => boolean> = {
+  stringValue: (value) => typeof value === 'string',
+  boolValue: (value) => typeof value === 'boolean',
+  intValue: (value) => (typeof value === 'string' && /^-?\d+$/.test(value)) || Number.isInteger(value),
+  doubleValue: (value) => typeof value === 'number',
+  bytesValue: (value) => typeof value === 'string',
+}
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+/** `{values: [...]}` with each item passing `isItem`, `values` left out for none. */
+const isListOf = (list: unknown, isItem: (item: unknown) => boolean) =>
+  isObject(list) && (list.values === undefined || (Array.isArray(list.values) && list.values.every(isItem)))
+function isAnyValue(value: unknown, depth = 1): value is AnyValue {
+  if (!isObject(value) || depth > MAX_VALUE_DEPTH) return false
+  const [kind, content] = Object.entries(value)[0] ?? []
+  if (kind === undefined) return true // an empty value, as OTLP allows
+  if (kind === 'arrayValue') return isListOf(content, (item) => isAnyValue(item, depth + 1))
+  if (kind === 'kvlistValue') return isListOf(content, (item) => isObject(item) && typeof item.key === 'string' && isAnyValue(item.value, depth + 1))
+  return SCALARS[kind]?.(content) ?? false
+}
+const anyValue = z.custom<AnyValue>((value) => isAnyValue(value), {
+  error: `not an OTLP AnyValue (stringValue, boolValue, intValue, doubleValue, bytesValue, arrayValue or kvlistValue, nested at most ${MAX_VALUE_DEPTH} deep)`,
+})
 const keyValues = z.array(z.object({ key: z.string(), value: anyValue })).default([])
 const resource = z.object({ attributes: keyValues }).default({ attributes: [] })
 const nanos = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String)

@@ -134,6 +134,15 @@ describe('POST /rum/v1/traces', () => {
     expect(refused.status).toBe(413)
     expect((await json(refused)).error).toContain(`at most ${BROWSER_SPAN_LIMITS.spansPerRequest} spans`)
     expect((await postSpans(browserExport([valid]), 'text/plain')).status).toBe(415)
+    // Attribute values of the wrong shape, or nested past any use (written as text: too deep for
+    // JSON.stringify here): a clear 400, not a crash.
+    const deep = `${'{"arrayValue":{"values":['.repeat(5000)}{"stringValue":"bottom"}${']}}'.repeat(5000)}`
+    const withValue = (value: string) => JSON.stringify(browserExport([otlpSpan(traceId, 'stroke', [{ key: 'sent', value: 'VALUE' }])])).replace('"VALUE"', value)
+    for (const value of ['{"arrayValue":null}', '{"kvlistValue":{"values":[null]}}', deep]) {
+      const answer = await fetch(`${base}/rum/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: withValue(value) })
+      expect(answer.status).toBe(400)
+      expect((await json(answer)).error).toContain('not an OTLP AnyValue')
+    }
     expect(await spansOf(traceId)).toEqual([])
   })
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ZodError } from 'zod'
 import { DataPointType } from '@opentelemetry/sdk-metrics'
 import { logsFromOtlp, metricsFromOtlp, spansFromOtlp } from '../../demo/telemetry/otlp-ingest.ts'
 
@@ -67,6 +68,40 @@ describe('spansFromOtlp', () => {
   it('rejects a request that is not an OTLP export, storing nothing', () => {
     expect(() => spansFromOtlp({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'not-hex' }] }] }] })).toThrow()
     expect(() => spansFromOtlp([])).toThrow()
+  })
+
+  const withAttribute = (value: unknown) => {
+    const span = exportRequest.resourceSpans[0]!.scopeSpans[0]!.spans[0]!
+    return { resourceSpans: [{ resource, scopeSpans: [{ spans: [{ ...span, attributes: [{ key: 'sent', value }] }] }] }] }
+  }
+  const nested = (depth: number): unknown => (depth === 1 ? { stringValue: 'bottom' } : { arrayValue: { values: [nested(depth - 1)] } })
+
+  it('rejects as malformed, not as a crash, attribute values of the wrong shape', () => {
+    for (const value of [
+      { arrayValue: null },
+      { arrayValue: { values: 'abc' } },
+      { kvlistValue: { values: [null] } },
+      { kvlistValue: { values: [{ key: 1, value: { stringValue: 'a' } }] } },
+      { stringValue: {} },
+      { intValue: '1.5' },
+      { boolValue: 'yes' },
+      { anythingValue: 1 },
+      null,
+      [],
+    ]) {
+      expect(() => spansFromOtlp(withAttribute(value)), JSON.stringify(value)).toThrow(ZodError)
+    }
+  })
+
+  it('reads values nested 8 deep, and rejects deeper ones without a stack overflow', () => {
+    expect(spansFromOtlp(withAttribute(nested(8)))[0]!.attributes.sent).toEqual([[[[[[['bottom']]]]]]])
+    expect(() => spansFromOtlp(withAttribute(nested(9)))).toThrow(ZodError)
+    expect(() => spansFromOtlp(withAttribute(nested(5000)))).toThrow(ZodError)
+  })
+
+  it('reads an empty value, and one without values, as OTLP allows', () => {
+    expect(spansFromOtlp(withAttribute({}))[0]!.attributes.sent).toBe('')
+    expect(spansFromOtlp(withAttribute({ arrayValue: {} }))[0]!.attributes.sent).toEqual([])
   })
 })
 

@@ -66,7 +66,8 @@ function noteOwner(request: http.IncomingMessage): void {
   if (!span) return
   const { traceId } = span.spanContext()
   const continued = String(request.headers.traceparent ?? '').split('-')[1] === traceId
-  noteTraceOwner(traceId, continued ? clientIdentity(request).id : SERVER_OWNER)
+  const client = clientIdentity(request)
+  noteTraceOwner(traceId, continued ? client.id : SERVER_OWNER, client)
 }
 
 export function createHttpServer(routes: Route[]): http.Server {

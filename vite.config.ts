@@ -40,6 +40,8 @@ export default defineConfig({
       [METRICS_PROXY_PATH]: {
         target: `http://${local(demo.metricsHost)}:${demo.metricsPort}`,
         rewrite: () => '/metrics',
+        // Attendees' scrapes are shared and budgeted (demo/telemetry/metrics-endpoint.ts).
+        xfwd: true,
       },
       [`^${DRAW64_PROXY_PATH}/`]: {
         target: `http://${local(demo.host)}:${demo.port}`,

@@ -24,6 +24,7 @@ import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
 import { startCardinalityLab } from './telemetry/cardinality-lab.ts'
 import { DeltaReader, startTemporality } from './telemetry/temporality.ts'
+import { serveMetrics } from './telemetry/metrics-endpoint.ts'
 import { headSampler, startTailSampling, tailSampler } from './telemetry/sampling.ts'
 import { replicaMetricsProducer } from './telemetry/replica-metrics.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
@@ -87,23 +88,16 @@ function startTelemetry(): void {
   else registerHooksThread('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: HOOKED_MODULES } })
   // Scraped with the rest: the chapter 6 cardinality lab's counter (telemetry/cardinality-lab.ts)
   // and, on the HA balancer, the metrics its replicas push to it (telemetry/replica-metrics.ts).
-  // Port 0 serves no /metrics: the replicas run so, their metrics reach it through the balancer
-  // (the exporter would read 0 as its default, 9464, the balancer's own).
-  const prometheus = new PrometheusExporter(
-    {
-      host: config.metricsHost,
-      port: config.metricsPort,
-      preventServerStart: config.metricsPort === 0,
-      metricProducers: [startCardinalityLab(), replicaMetricsProducer],
-    },
-    // The exporter only reports a port already taken to a diag logger: the slides would chart
-    // whatever answers there. Stop instead, as for the API's port.
-    (error) => {
-      if (!error) return
+  // Served by telemetry/metrics-endpoint.ts, which the room reaches too, not by its own server.
+  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [startCardinalityLab(), replicaMetricsProducer] })
+  // Port 0 serves no /metrics: the replicas run so, their metrics reach it through the balancer.
+  if (config.metricsPort !== 0) {
+    serveMetrics(prometheus, config).once('error', (error) => {
+      // Taken by another process: the slides would chart whatever answers there. Stop instead, as for the API's port.
       console.error(`Draw64: /metrics cannot listen on ${config.metricsHost}:${config.metricsPort} (${error.message}); set OTEL_EXPORTER_PROMETHEUS_PORT to a free port`)
       process.exit(1)
-    },
-  )
+    })
+  }
   // The same counters read as delta too, for the Temporality slide (telemetry/temporality.ts).
   const delta = new DeltaReader()
 

@@ -249,6 +249,17 @@ describe('heavy reads cost budget', () => {
     expect(await rejections('reads')).toBeGreaterThanOrEqual(4)
   })
 
+  it('shares one collection of /metrics between the attendees asking within a second, and budgets each; never the speaker', async () => {
+    const scrape = (address?: string) => fetch(server.metricsUrl, { headers: address ? attendee(address) : {} })
+    // Five phones at once: one collection (its CPU and memory figures would differ otherwise).
+    const texts = await Promise.all([60, 61, 62, 63, 64].map(async (n) => (await scrape(`198.51.100.${n}`)).text()))
+    expect(texts[0]).toContain('# TYPE target_info gauge')
+    expect(new Set(texts).size).toBe(1)
+    for (let n = 1; n < READ_BURST; n++) expect((await scrape('198.51.100.60')).status).toBe(200)
+    await expectRefused(await scrape('198.51.100.60'), /too many reads from client a-[\w-]{8}/)
+    for (let n = 0; n < 3 * READ_BURST; n++) expect((await scrape()).status).toBe(200)
+  })
+
   it('charges a large telemetry page by its size: after a full page, the attendee waits', async () => {
     const full = await as('198.51.100.54', '/api/telemetry/spans?limit=5000')
     expect(full.status).toBe(200)

@@ -24,7 +24,7 @@ import { UNTRACED_PATTERNS } from './http/routes/table.ts'
 import { BufferLogRecordProcessor, BufferSpanProcessor } from './telemetry/buffers.ts'
 import { startCardinalityLab } from './telemetry/cardinality-lab.ts'
 import { DeltaReader, startTemporality } from './telemetry/temporality.ts'
-import { serveMetrics } from './telemetry/metrics-endpoint.ts'
+import { METRICS_PATH, serveMetrics } from './telemetry/metrics-endpoint.ts'
 import { headSampler, startTailSampling, tailSampler } from './telemetry/sampling.ts'
 import { replicaMetricsProducer } from './telemetry/replica-metrics.ts'
 import { logRecordProcessorsFromEnv, metricReadersFromEnv, spanProcessorsFromEnv } from './telemetry/exporters-from-env.ts'
@@ -35,7 +35,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 // Requests that would make the slides watch themselves: the routes declared untraced (polling,
 // health, the event stream, the demo controls), the browser's icon, and the scrapes of the
 // Prometheus exporter's own server (same process).
-const isUntracedPath = pathMatcher([...UNTRACED_PATTERNS, '/favicon.ico', '/metrics'])
+const isUntracedPath = pathMatcher([...UNTRACED_PATTERNS, '/favicon.ico', METRICS_PATH])
 const isUntraced = (request: IncomingMessage) => isUntracedPath(request.url ?? '')
 // The HA balancer's forwarded requests to those paths are untraced too (an event stream would
 // otherwise be one client span as long as the connection).

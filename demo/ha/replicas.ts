@@ -104,7 +104,6 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     return done
   }
 
-  /** The lowest free replica number: names stay short as replicas come and go. */
   /**
    * The balancer's environment, less what would take a replica's telemetry elsewhere: the
    * speaker's OTEL_EXPORTER_OTLP_* settings (a signal's own endpoint or protocol beats the
@@ -117,6 +116,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
     return { ...env, OTEL_RESOURCE_ATTRIBUTES: attributes }
   }
 
+  /** The lowest free replica number: names stay short as replicas come and go. */
   function nextName(): string {
     for (let n = 1; ; n++) if (!members.some((member) => member.name === `draw64-replica-${n}`)) return `draw64-replica-${n}`
   }

@@ -14,7 +14,7 @@ import { createRateLimiter } from '../http/rate-limit.ts'
 import { sendError } from '../http/respond.ts'
 
 export const METRICS_PATH = '/metrics'
-export const COLLECTED_EVERY_MS = 1000
+const COLLECTED_EVERY_MS = 1000
 
 // The bootstrap loads this module before the SDK starts, when a meter would be a no-op for good:
 // the app's instruments are imported once a refusal is to be counted.

@@ -4,7 +4,7 @@
 // alone, as demo/instrumentation.ts configures it for Draw64 (stable HTTP conventions, its
 // request-duration histogram):
 //   unrecorded  its spans started but not recorded (always_off), no metric reader;
-//   histogram   the same, and the Prometheus reader that records its histogram;
+//   histogram   the same, and the Prometheus reader that records its histogram (never scraped);
 //   recorded    the same, and its spans recorded, then handed to a processor that drops them.
 // BUSY_MICROS spins that long on each request instead: a known CPU cost, to read the others by.
 import { createRequire } from 'node:module'
@@ -21,7 +21,7 @@ if (telemetry) {
   new NodeSDK({
     sampler: telemetry === 'recorded' ? new AlwaysOnSampler() : new AlwaysOffSampler(),
     spanProcessors: [dropSpans],
-    metricReaders: telemetry === 'unrecorded' ? [] : [new PrometheusExporter({ host: '127.0.0.1', port: 0 })],
+    metricReaders: telemetry === 'unrecorded' ? [] : [new PrometheusExporter({ preventServerStart: true })],
     instrumentations: [new HttpInstrumentation()],
   }).start()
 }

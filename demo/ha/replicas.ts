@@ -110,7 +110,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
    * generic ones a replica is given, and the balancer reads JSON, cumulative), and with the
    * replica's version last in OTEL_RESOURCE_ATTRIBUTES, which the SDK lets beat the code's.
    */
-  function balancerEnvFor(version: string): NodeJS.ProcessEnv {
+  function inheritedEnv(version: string): NodeJS.ProcessEnv {
     const env = Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('OTEL_EXPORTER_OTLP_')))
     const attributes = [process.env.OTEL_RESOURCE_ATTRIBUTES, `service.version=${version}`].filter(Boolean).join(',')
     return { ...env, OTEL_RESOURCE_ATTRIBUTES: attributes }
@@ -126,7 +126,7 @@ export async function createReplicaSet(config: Draw64Config, balancerUrl: () => 
       // The IPC channel tells the replica when the balancer is gone (demo/main.ts).
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: {
-        ...balancerEnvFor(version),
+        ...inheritedEnv(version),
         DRAW64_LAN: '',
         DRAW64_HOST: '127.0.0.1',
         DRAW64_PORT: String(port),

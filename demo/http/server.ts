@@ -7,7 +7,7 @@ import { ATTR_CLIENT_ADDRESS } from '@opentelemetry/semantic-conventions'
 import { ImageConflictError, ImageForbiddenError, ImageNotFoundError } from '../domain/errors.ts'
 import { logger } from '../logger.ts'
 import { noteTraceOwner, SERVER_OWNER } from '../telemetry/trace-owners.ts'
-import { clientAddress, clientIdentity } from './client-address.ts'
+import { clientAddress, identityOfAddress } from './client-address.ts'
 import { HttpError, sendError } from './respond.ts'
 import { createRouter, type Route } from './router.ts'
 
@@ -56,17 +56,19 @@ function closeAfterRefusal(request: http.IncomingMessage): void {
  * instrumentation names the left-most X-Forwarded-For entry, which the client writes itself,
  * so a phone could pass for the speaker, or for another attendee, in the telemetry.
  */
-function nameClient(request: http.IncomingMessage): void {
-  trace.getActiveSpan()?.setAttribute(ATTR_CLIENT_ADDRESS, clientAddress(request))
+function nameClient(request: http.IncomingMessage): string {
+  const address = clientAddress(request)
+  trace.getActiveSpan()?.setAttribute(ATTR_CLIENT_ADDRESS, address)
+  return address
 }
 
 /** Who started the trace of this request's span: its traceparent's sender, or this server. */
-function noteOwner(request: http.IncomingMessage): void {
+function noteOwner(request: http.IncomingMessage, address: string): void {
   const span = trace.getActiveSpan()
   if (!span) return
   const { traceId } = span.spanContext()
   const continued = String(request.headers.traceparent ?? '').split('-')[1] === traceId
-  const client = clientIdentity(request)
+  const client = identityOfAddress(address)
   noteTraceOwner(traceId, continued ? client.id : SERVER_OWNER, client)
 }
 
@@ -74,7 +76,7 @@ export function createHttpServer(routes: Route[]): http.Server {
   const match = createRouter(routes)
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    nameClient(request)
+    const address = nameClient(request)
     const [path, search = ''] = (request.url ?? '/').split('?', 2)
     const found = match(request.method ?? 'GET', path)
     if (found.kind === 'not-found') throw new HttpError(404, `no route for ${path}`)
@@ -86,7 +88,7 @@ export function createHttpServer(routes: Route[]): http.Server {
     // Read by the HTTP instrumentation for http.route on the span and on the duration metric.
     const rpcMetadata = getRPCMetadata(context.active())
     if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = found.route.pattern
-    noteOwner(request)
+    noteOwner(request, address)
     await found.route.handler({ request, response, params: decodeParams(found.params), query: new URLSearchParams(search) })
   }
 

@@ -76,7 +76,8 @@ export function createHttpServer(routes: Route[]): http.Server {
   const match = createRouter(routes)
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-    const address = nameClient(request)
+    // Noted before routing: a 404's span and log line take their share of the slides' views too.
+    noteOwner(request, nameClient(request))
     const [path, search = ''] = (request.url ?? '/').split('?', 2)
     const found = match(request.method ?? 'GET', path)
     if (found.kind === 'not-found') throw new HttpError(404, `no route for ${path}`)
@@ -88,7 +89,6 @@ export function createHttpServer(routes: Route[]): http.Server {
     // Read by the HTTP instrumentation for http.route on the span and on the duration metric.
     const rpcMetadata = getRPCMetadata(context.active())
     if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = found.route.pattern
-    noteOwner(request, address)
     await found.route.handler({ request, response, params: decodeParams(found.params), query: new URLSearchParams(search) })
   }
 

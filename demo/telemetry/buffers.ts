@@ -9,16 +9,25 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { SharedRecentBuffer } from './recent-buffer.ts'
 import { redactForAudience } from './redact.ts'
 import { serializeLogRecord, serializeSpan, type TelemetryLogJson, type TelemetrySpanJson } from './serialize.ts'
+import { slideShareOf } from './trace-owners.ts'
 
 export const SPAN_BUFFER_CAPACITY = 5000
 export const LOG_BUFFER_CAPACITY = 2000
+/**
+ * The server's spans and logs of attendees' requests have their own shares, which never evict
+ * the speaker's: a room drawing at full speed, or a phone in a loop, cannot push the demo out
+ * of the slides (trace-owners.ts says whose a trace is).
+ */
+export const ATTENDEE_SPAN_SHARE = 2500
+export const ATTENDEE_LOG_SHARE = 1000
 /** Browser spans are guests: each kind of browser has its own share, which never evicts the server's. */
 export const BROWSER_SPAN_SHARE = 1000
 
 /** Who reads a page: this machine sees everything, anyone else sees no client's address (redact.ts). */
 export type Audience = 'local' | 'public'
 
-type SpanShare = 'server' | 'speakerBrowser' | 'attendeeBrowser'
+type ServerShare = 'speaker' | 'attendees'
+type SpanShare = ServerShare | 'speakerBrowser' | 'attendeeBrowser'
 
 /** Changes at every start, so a cursor from a previous run of the server is recognised as stale. */
 const bootId = randomUUID().slice(0, 8)
@@ -135,14 +144,20 @@ const nowUnixMicros = () => Math.round((performance.timeOrigin + performance.now
 const durationMicros = ([seconds, nanos]: [number, number]) => seconds * 1_000_000 + Math.round(nanos / 1000)
 
 const spanBuffer = new JsonBuffer<SpanShare>(
-  { server: SPAN_BUFFER_CAPACITY, speakerBrowser: BROWSER_SPAN_SHARE, attendeeBrowser: BROWSER_SPAN_SHARE },
+  { speaker: SPAN_BUFFER_CAPACITY, attendees: ATTENDEE_SPAN_SHARE, speakerBrowser: BROWSER_SPAN_SHARE, attendeeBrowser: BROWSER_SPAN_SHARE },
   'spans',
 )
-const logBuffer = new JsonBuffer<'server'>({ server: LOG_BUFFER_CAPACITY }, 'logs')
+const logBuffer = new JsonBuffer<ServerShare>({ speaker: LOG_BUFFER_CAPACITY, attendees: ATTENDEE_LOG_SHARE }, 'logs')
+
+/** A server span or log record into its trace's share, if its trace is shown at all. */
+function pushByTrace(buffer: JsonBuffer<ServerShare> | JsonBuffer<SpanShare>, item: Item): void {
+  const share = slideShareOf(item.traceId)
+  if (share !== 'hidden') buffer.push(share, new Entry(item))
+}
 
 /** Spans of the other server processes (HA replicas), received as JSON over OTLP. */
 export function addSpans(spans: TelemetrySpanJson[]): void {
-  for (const json of spans) spanBuffer.push('server', new Entry(json))
+  for (const json of spans) pushByTrace(spanBuffer, json)
 }
 
 /** Spans of browsers (real user monitoring), in the share of the speaker's or the attendees'. */
@@ -152,12 +167,12 @@ export function addBrowserSpans(spans: TelemetrySpanJson[], from: 'speaker' | 'a
 
 /** Log records of other processes, received as JSON over OTLP. */
 export function addLogs(logs: TelemetryLogJson[]): void {
-  for (const json of logs) logBuffer.push('server', new Entry(json))
+  for (const json of logs) pushByTrace(logBuffer, json)
 }
 
 /** A span of this process into the buffer: what the tail sampler delivers once it keeps a trace. */
 export function pushServerSpan(span: TelemetrySpanJson): void {
-  spanBuffer.push('server', new Entry(span))
+  pushByTrace(spanBuffer, span)
 }
 
 /** Where ended spans go before the buffer, if anywhere: the tail sampler (telemetry/sampling.ts). */
@@ -190,7 +205,7 @@ export class BufferSpanProcessor implements SpanProcessor {
 
 export class BufferLogRecordProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord): void {
-    logBuffer.push('server', new Entry(serializeLogRecord(record)))
+    pushByTrace(logBuffer, serializeLogRecord(record))
   }
   forceFlush(): Promise<void> {
     return Promise.resolve()

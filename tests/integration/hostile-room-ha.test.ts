@@ -3,7 +3,9 @@
 // every replica. Attendees are played through a loopback peer with X-Forwarded-For.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
-import { json } from '../support/http.ts'
+import { json, randomTraceparent, traceIdOf } from '../support/http.ts'
+import { SPAN_BUFFER_CAPACITY } from '../../demo/telemetry/buffers.ts'
+import { SHOWN_PER_ATTENDEE } from '../../demo/telemetry/trace-owners.ts'
 import { connectEvents, type SseClient } from '../support/sse.ts'
 
 const BURST = 5
@@ -78,4 +80,27 @@ describe('HA: one budget per client, whatever the number of replicas', () => {
     const seen = await (await fetch(`${base}/api/telemetry/spans?limit=5000`, { headers: attendee('198.51.100.64') })).text()
     expect(seen).not.toContain('198.51.100.63')
   })
+})
+
+describe("HA: a phone in a loop and the slides' views", () => {
+  it("cannot push the speaker's trace out, replicas' spans included, with lists and 404s", async () => {
+    const speakers = randomTraceparent()
+    expect((await draw({ traceparent: speakers }, 20)).status).toBe(200)
+
+    // Image lists go on to a replica, whose spans come back over OTLP a moment later; 404s are
+    // the balancer's own.
+    const loop = '198.51.100.65'
+    const paths = [...Array(2 * SPAN_BUFFER_CAPACITY).keys()].map((n) => (n % 2 ? `/nothing-here-${n}` : '/api/images'))
+    await Promise.all([...Array(32).keys()].map(async (worker) => {
+      for (let n = worker; n < paths.length; n += 32) await (await fetch(`${base}${paths[n]}`, { headers: attendee(loop) })).body?.cancel()
+    }))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+
+    const { spans } = await json(await fetch(`${base}/api/telemetry/spans?limit=5000`))
+    const ofSpeaker = spans.filter((span: any) => span.traceId === traceIdOf(speakers))
+    expect(ofSpeaker.filter((span: any) => span.serviceName.startsWith('draw64-replica')).length).toBeGreaterThanOrEqual(4)
+    const loopTraces = new Set(spans.filter((span: any) => span.attributes['client.address'] === loop).map((span: any) => span.traceId))
+    expect(loopTraces.size).toBeGreaterThanOrEqual(SHOWN_PER_ATTENDEE.burst)
+    expect(loopTraces.size).toBeLessThan(paths.length / 10)
+  }, 90_000)
 })

@@ -2,7 +2,8 @@
 // plays them (a loopback peer forwarding for a LAN address in X-Forwarded-For). Every request
 // goes to loopback. The speaker is a request with no forwarded address.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SPAN_SHARE } from '../../demo/telemetry/buffers.ts'
+import { ATTENDEE_SPAN_SHARE, BROWSER_SPAN_SHARE, LOG_BUFFER_CAPACITY, SPAN_BUFFER_CAPACITY } from '../../demo/telemetry/buffers.ts'
+import { SHOWN_PER_ATTENDEE } from '../../demo/telemetry/trace-owners.ts'
 import { BROWSER_SPAN_LIMITS, RENAMED_BROWSER_SPAN } from '../../demo/telemetry/browser-spans.ts'
 import { startDraw64, type Draw64Process } from '../../demo/draw64-process.ts'
 import { json, randomTraceparent, traceIdOf } from '../support/http.ts'
@@ -157,6 +158,45 @@ describe('browser spans are guests', () => {
     const names = (await allSpans()).filter((span) => span.traceId === traceId).map((span) => span.name).sort()
     expect(names).toEqual(['PUT', RENAMED_BROWSER_SPAN])
   })
+})
+
+describe('a phone in a loop', () => {
+  /** The buffered log records, as the speaker's machine reads them. */
+  const allLogs = async (): Promise<any[]> => (await json(await fetch(`${base}/api/telemetry/logs?limit=5000`))).logs
+
+  it("cannot push the speaker's traces, another attendee's or their log lines out of the slides, 404s and 429s alike", async () => {
+    await as(undefined, '/api/images/loop', { method: 'POST' })
+    const speakers = randomTraceparent()
+    const neighbours = randomTraceparent()
+    expect((await draw(undefined, 'loop', { traceparent: speakers })).status).toBe(200)
+    expect((await draw('198.51.100.30', 'loop', { traceparent: neighbours })).status).toBe(200)
+
+    // More requests than both buffers hold, each traced and logged: unknown paths (404) and
+    // PNGs past the read budget (429), 16 at a time.
+    const loop = '198.51.100.31'
+    const requests = SPAN_BUFFER_CAPACITY + ATTENDEE_SPAN_SHARE + LOG_BUFFER_CAPACITY
+    const paths = [...Array(requests).keys()].map((n) => (n % 2 ? `/nothing-here-${n}` : '/api/images/loop.png'))
+    const statuses = new Set<number>()
+    await Promise.all([...Array(16).keys()].map(async (worker) => {
+      for (let n = worker; n < paths.length; n += 16) {
+        const answer = await as(loop, paths[n])
+        statuses.add(answer.status)
+        await answer.body?.cancel()
+      }
+    }))
+    expect([...statuses].sort()).toEqual([200, 404, 429])
+
+    const spans = await allSpans()
+    const logs = await allLogs()
+    for (const traceparent of [speakers, neighbours]) {
+      expect(spans.filter((span) => span.traceId === traceIdOf(traceparent)).length).toBeGreaterThanOrEqual(5)
+      expect(logs.some((record) => record.traceId === traceIdOf(traceparent))).toBe(true)
+    }
+    // The loop's traces on show: the burst, then the rate, whatever the number of requests.
+    const loopTraces = new Set(spans.filter((span) => span.attributes['client.address'] === loop).map((span) => span.traceId))
+    expect(loopTraces.size).toBeGreaterThanOrEqual(SHOWN_PER_ATTENDEE.burst)
+    expect(loopTraces.size).toBeLessThan(requests / 10)
+  }, 60_000)
 })
 
 describe('privacy: attendees do not see each other', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { ClientIdentity } from '../../demo/http/client-address.ts'
-import { noteTraceOwner, SERVER_OWNER, traceOwner } from '../../demo/telemetry/trace-owners.ts'
+import { noteTraceOwner, SERVER_OWNER, SHOWN_PER_ATTENDEE, slideShareOf, traceOwner } from '../../demo/telemetry/trace-owners.ts'
 
 const speaker: ClientIdentity = { kind: 'speaker', id: 'speaker' }
 const attendee = (id: string): ClientIdentity => ({ kind: 'attendee', id })
@@ -43,5 +43,19 @@ describe('trace owners', () => {
     const first = flood(attendee('a-many-0'), 500)
     for (let phone = 1; phone <= 40; phone++) flood(attendee(`a-many-${phone}`), 500)
     expect(first.some((traceId) => traceOwner(traceId) !== undefined)).toBe(false)
+  })
+
+  it("puts the speaker's traces and unknown ones in the speaker's share, an attendee's first traces in the attendees', the rest nowhere", () => {
+    const speakers = newTrace()
+    noteTraceOwner(speakers, SERVER_OWNER, speaker)
+    const looped = flood(attendee('a-loop'), 400)
+    const [neighbours] = flood(attendee('a-neighbour'), 1)
+    expect(slideShareOf(speakers)).toBe('speaker')
+    expect(slideShareOf(newTrace())).toBe('speaker')
+    expect(slideShareOf(neighbours!)).toBe('attendees')
+    const shown = looped.filter((traceId) => slideShareOf(traceId) === 'attendees').length
+    expect(shown).toBeGreaterThanOrEqual(SHOWN_PER_ATTENDEE.burst)
+    expect(shown).toBeLessThan(SHOWN_PER_ATTENDEE.burst + SHOWN_PER_ATTENDEE.perSecond)
+    expect(looped.slice(-100).every((traceId) => slideShareOf(traceId) === 'hidden')).toBe(true)
   })
 })

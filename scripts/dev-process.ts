@@ -14,7 +14,10 @@ export interface DevOptions {
 export interface DevProcess {
   slidesUrl: string
   output: () => string
+  /** Ctrl-C, as the speaker stops it. */
   stop: () => Promise<void>
+  /** SIGKILL to the dev command's own process alone, as `kill -9` would: no signal reaches what it started. */
+  kill: () => Promise<void>
 }
 
 /** npm itself, the one running us when there is one. */
@@ -64,6 +67,10 @@ export async function startDev(env: Record<string, string>, args: string[] = [],
     output: () => text,
     stop: async () => {
       if (child.exitCode === null) signal('SIGINT')
+      await exited
+    },
+    kill: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL')
       await exited
     },
   }

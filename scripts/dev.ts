@@ -50,7 +50,8 @@ function startDraw64(logFile: string): void {
   const args = ['--replicas', String(replicas)]
   draw64 = spawnDraw64(args, {
     env,
-    stdio: ['ignore', log, 'inherit'],
+    // The channel closes when this process goes, however it goes: Draw64 then leaves too.
+    stdio: ['ignore', log, 'inherit', 'ipc'],
   })
   draw64.on('exit', (code, signal) => {
     if (stopping) return
@@ -84,11 +85,11 @@ if (await demoAnswers()) {
   })
 }
 
-const slidevArgs = ['node_modules/@slidev/cli/bin/slidev.mjs', '--port', String(slidesPort)]
+const slidevArgs = ['--import', './scripts/leave-with-parent.mjs', 'node_modules/@slidev/cli/bin/slidev.mjs', '--port', String(slidesPort)]
 // Remote mode serves the LAN; the presenter view stays behind a password printed only here.
 const presenterPassword = Math.random().toString(36).slice(2, 10)
 if (lan) slidevArgs.push('--remote', presenterPassword, '--bind', '0.0.0.0')
-slidev = spawn(process.execPath, slidevArgs, { env, stdio: 'inherit' })
+slidev = spawn(process.execPath, slidevArgs, { env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
 slidev.on('exit', (code) => stop(code ?? 0))
 
 const shared = lan ? lanAddress() : undefined

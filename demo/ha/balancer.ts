@@ -159,18 +159,26 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   })
   void firstReplicas.then(() => logger.info({ replicas: set.list() }, `${count} replicas ready`))
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      load.stop()
-      overhead.stop()
-      autoscaler.stop()
-      // The replicas send their last telemetry here as they leave: closed before them, this
-      // server would refuse it, and each replica's exporter would retry until cut off at 3 s.
-      void set.stopAll().then(() => {
-        server.close()
-        server.closeAllConnections()
-      })
-      setTimeout(() => process.exit(0), 3000).unref()
+  let stopping = false
+  function shutdown(): void {
+    if (stopping) return
+    stopping = true
+    load.stop()
+    overhead.stop()
+    autoscaler.stop()
+    // The replicas send their last telemetry here as they leave: closed before them, this
+    // server would refuse it, and each replica's exporter would retry until cut off at 3 s.
+    void set.stopAll().then(() => {
+      server.close()
+      server.closeAllConnections()
     })
+    setTimeout(() => process.exit(0), 3000).unref()
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, shutdown)
+  // Started by `npm run dev` with an IPC channel: it closes when that process goes, even killed
+  // with SIGKILL, and the balancer and its replicas leave with it instead of holding the port.
+  if (process.channel) {
+    process.channel.unref()
+    process.once('disconnect', shutdown)
   }
 }

@@ -25,4 +25,20 @@ describe('npm run dev', () => {
     await expect(fetch(`http://127.0.0.1:${draw64Port}/healthz`)).rejects.toThrow()
     await expect(fetch(dev.slidesUrl)).rejects.toThrow()
   }, 120_000)
+
+  it('leaves nothing running when the dev command itself is killed with SIGKILL: Draw64, its replica and Slidev go too', async () => {
+    const draw64Port = await freePort()
+    const metricsPort = await freePort()
+    const dev = await startDev({
+      DRAW64_PORT: String(draw64Port),
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      DRAW64_DATA_DIR: mkdtempSync(join(tmpdir(), 'draw64-dev-')),
+    })
+    const replica = (await (await fetch(`http://127.0.0.1:${draw64Port}/api/demo/replicas`)).json()).replicas[0]
+    await dev.kill()
+    const gone = (url: string) => fetch(url).then(() => false, () => true)
+    for (const url of [`http://127.0.0.1:${draw64Port}/healthz`, `http://127.0.0.1:${replica.port}/healthz`, dev.slidesUrl]) {
+      await expect.poll(() => gone(url), { timeout: 10_000, interval: 200 }).toBe(true)
+    }
+  }, 120_000)
 })

@@ -121,7 +121,10 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   // replicas' telemetry reach it meanwhile, /healthz (alive) answers, /readyz says 503 until all
   // of them are ready, and a request to a replica waits for one. Without replicas, no demo.
   let started = false
+  let stopping = false
   const firstReplicas = set.start(count).then(() => void (started = true), (error: Error) => {
+    // Stopped while they started (Ctrl-C at once): they left because they were told to.
+    if (stopping) return
     logger.fatal({ err: error }, 'the first replicas did not start')
     process.exit(1)
   })
@@ -159,7 +162,6 @@ export async function startBalancer(config: Draw64Config, count: number): Promis
   })
   void firstReplicas.then(() => logger.info({ replicas: set.list() }, `${count} replicas ready`))
 
-  let stopping = false
   function shutdown(): void {
     if (stopping) return
     stopping = true

@@ -1,7 +1,13 @@
 // Nothing of the HA topology outlives its balancer: stopped politely, and promptly, or killed
 // with SIGKILL (the replicas then learn it from their IPC channel closing).
+import { once } from 'node:events'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startDraw64 } from '../../demo/draw64-process.ts'
+import { freePort } from '../../demo/free-port.ts'
+import { spawnDraw64 } from '../../demo/ha/draw64-command.ts'
 import { json } from '../support/http.ts'
 
 async function answering(ports: number[]): Promise<number[]> {
@@ -27,5 +33,28 @@ describe('HA shutdown', () => {
     expect(await answering(ports)).toEqual(ports)
     await balancer.kill()
     await expect.poll(() => answering(ports), { timeout: 10_000, interval: 250 }).toEqual([])
+  }, 60_000)
+
+  it('stops cleanly on SIGTERM while its first replica is still starting: exit 0, no failure logged', async () => {
+    const port = await freePort()
+    const child = spawnDraw64(['--replicas', '1'], {
+      env: {
+        ...process.env,
+        DRAW64_PORT: String(port),
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+        DRAW64_DATA_DIR: mkdtempSync(join(tmpdir(), 'draw64-test-')),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = once(child, 'exit')
+    // The balancer answers /healthz at once; /readyz says 503 until its replica is ready.
+    await expect.poll(() => fetch(`http://127.0.0.1:${port}/healthz`).then((answer) => answer.ok, () => false), { timeout: 20_000, interval: 20 }).toBe(true)
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503)
+    child.kill('SIGTERM')
+    const [code] = await exited
+    expect(code).toBe(0)
+    expect(output).not.toMatch(/did not (start|get ready)/)
   }, 60_000)
 })

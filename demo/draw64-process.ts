@@ -1,7 +1,7 @@
 // Starts the real Draw64 server (`npm run demo`'s command) on free ports with its own data
 // folder, and stops it politely or with SIGKILL. Used by the tests, the benchmarks and the scripts.
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './free-port.ts'
@@ -54,10 +54,22 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
   throw new Error(`Draw64 did not become ready:\n${output()}`)
 }
 
+/**
+ * A data folder of its own, removed when this process exits: not at stop(), since a test may
+ * start Draw64 again on the same folder to see what it kept.
+ */
+const madeDirs = new Set<string>()
+function madeDataDir(): string {
+  if (madeDirs.size === 0) process.once('exit', () => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+  const dir = mkdtempSync(join(tmpdir(), 'draw64-test-'))
+  madeDirs.add(dir)
+  return dir
+}
+
 export async function startDraw64(options: StartOptions = {}): Promise<Draw64Process> {
   const port = options.port ?? (await freePort())
   const metricsPort = options.metricsPort ?? (await freePort())
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'draw64-test-'))
+  const dataDir = options.dataDir ?? madeDataDir()
   const child = spawnDraw64(options.args ?? [], {
     ...(options.root && { cwd: options.root }),
     env: {

@@ -3,13 +3,20 @@
 // transaction the image's 12 288-byte row read, the pixels painted and the row written back, in
 // SQLite with WAL, as Draw64 does; no routing, validation, rate limit, events or telemetry.
 import http from 'node:http'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { PAGE_BYTES, WAL_BYTES_BEFORE_CHECKPOINT } from '../demo/storage/database.ts'
 
-const db = new Database(join(mkdtempSync(join(tmpdir(), 'draw64-floor-')), 'floor.sqlite'))
+const dir = mkdtempSync(join(tmpdir(), 'draw64-floor-'))
+const db = new Database(join(dir, 'floor.sqlite'))
+// The benchmark stops it with SIGTERM: leave no file behind.
+process.once('SIGTERM', () => {
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+})
 // The same file settings as Draw64's: its page size, and checkpoints after as many bytes of WAL.
 db.pragma(`page_size = ${PAGE_BYTES}`)
 db.pragma('journal_mode = WAL')

@@ -1,4 +1,5 @@
 // Slidev's Vite extension: the same-origin proxy from the slides to Draw64 and its /metrics.
+import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
 import { loadConfig } from './demo/config.ts'
 import { DRAW64_PROXY_PATH, METRICS_PROXY_PATH } from './lib/demo-endpoints.ts'
@@ -31,6 +32,9 @@ export default defineConfig({
     },
   ],
   server: {
+    // Draw64's data folder sits in the project (./data by default), where Vite would serve any
+    // file to any client: its log, its SQLite file. Added to Vite's own list (.env, keys, .git).
+    fs: { deny: [`${resolve(demo.dataDir)}/**`] },
     // Compiled as soon as the server listens, not when the browser asks: Slidev's play view, which
     // it only asks for once Slidev's entry has run, and the deck's components. Their classes then
     // reach UnoCSS before it first serves its stylesheet, which it otherwise regenerates and

@@ -28,7 +28,7 @@ export interface Draw64Config {
 export const DEFAULT_PORTS = { slides: 3030, api: 8064, metrics: 9464 } as const
 
 const LOOPBACK = '127.0.0.1'
-const ALL_INTERFACES = '0.0.0.0'
+export const ALL_INTERFACES = '0.0.0.0'
 
 export function lanEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.DRAW64_LAN === '1' || env.DRAW64_LAN === 'true'

@@ -7,9 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
-import { DEFAULT_PORTS, loadConfig, replicasFromArgv } from '../demo/config.ts'
+import { ALL_INTERFACES, DEFAULT_PORTS, loadConfig, replicasFromArgv } from '../demo/config.ts'
 import { spawnDraw64 } from '../demo/ha/draw64-command.ts'
+import { freePort } from '../demo/free-port.ts'
 import { lanAddress } from '../demo/lan.ts'
+import { startSlidesGateway } from './slides-gateway.ts'
 
 const lan = process.argv.includes('--lan')
 const replicas = replicasFromArgv()
@@ -85,10 +87,13 @@ if (await demoAnswers()) {
   })
 }
 
-const slidevArgs = ['--import', './scripts/leave-with-parent.mjs', 'node_modules/@slidev/cli/bin/slidev.mjs', '--port', String(slidesPort)]
-// Remote mode serves the LAN; the presenter view stays behind a password printed only here.
-const presenterPassword = Math.random().toString(36).slice(2, 10)
-if (lan) slidevArgs.push('--remote', presenterPassword, '--bind', '0.0.0.0')
+// On the LAN, Slidev stays on loopback behind the read-only gateway (scripts/slides-gateway.ts),
+// which takes the slides' port. Not Slidev's remote mode: it serves the LAN with every write of
+// its dev server open to the room, behind a password sent to every page, and asks the internet
+// for this machine's public address.
+const slidevPort = lan ? await freePort() : slidesPort
+if (lan) await startSlidesGateway(ALL_INTERFACES, slidesPort, { host: 'localhost', port: slidevPort })
+const slidevArgs = ['--import', './scripts/leave-with-parent.mjs', 'node_modules/@slidev/cli/bin/slidev.mjs', '--port', String(slidevPort)]
 slidev = spawn(process.execPath, slidevArgs, { env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
 slidev.on('exit', (code) => stop(code ?? 0))
 
@@ -98,6 +103,6 @@ const audience = (port: number) => (shared ? `   (audience: http://${shared}:${p
 console.log(`
   Slides    http://localhost:${slidesPort}/${audience(slidesPort)}
   Draw64    ${localDemo}/${audience(demo.port)}${logFile ? `\n  Logs      ${logFile}` : ''}
-  Metrics   http://127.0.0.1:${demo.metricsPort}/metrics${lan ? `\n  Presenter password: ${presenterPassword}` : ''}
+  Metrics   http://127.0.0.1:${demo.metricsPort}/metrics${lan ? '\n  The room reads the slides and follows them; only this machine changes them.' : ''}
   Ctrl-C stops everything.
 `)

@@ -165,6 +165,38 @@ describe.runIf(browserAvailable)('the audience', { timeout: 60_000 }, () => {
     await context.close()
   })
 
+  it("follows the speaker's slides on an attendee's deck, whose own presenter view moves nothing", async () => {
+    // An attendee opens the deck at the speaker's address (not a name Slidev trusts), as the
+    // slides' gateway sees a phone: a peer forwarding for a LAN address.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.80' } })
+    const room = await context.newPage()
+    const roomErrors: string[] = []
+    room.on('pageerror', (error) => roomErrors.push(error.message))
+    const roomUrl = dev.slidesUrl.replace('localhost', '127.0.0.2')
+    const projector = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+    try {
+      await openSlide(projector, `${dev.slidesUrl}/3`)
+      // The attendee takes the presenter view and goes on: the projector stays.
+      await openSlide(room, `${roomUrl}/presenter/3`)
+      for (let n = 0; n < 4; n++) await room.keyboard.press('ArrowRight')
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      expect(new URL(projector.url()).pathname).toBe('/3')
+
+      // The speaker goes on: the attendee's deck follows.
+      await room.goto(`${roomUrl}/3`)
+      await room.waitForSelector('.slidev-page', { state: 'attached' })
+      const speaker = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+      await openSlide(speaker, `${dev.slidesUrl}/presenter/3`)
+      await speaker.goto(`${dev.slidesUrl}/presenter/5`)
+      await expect.poll(() => new URL(room.url()).pathname, { timeout: 15_000 }).toBe('/5')
+      await speaker.close()
+      expect(roomErrors).toEqual([])
+    } finally {
+      await projector.close()
+      await context.close()
+    }
+  })
+
   it('raised no uncaught exception and no console error on the slides', () => {
     expect(watched.errors).toEqual([])
   })

@@ -1,0 +1,172 @@
+// The slides on the LAN (`npm run dev -- --lan`): the room reads and follows the deck through the
+// gateway, and changes nothing. Attendees are played as a loopback peer with X-Forwarded-For;
+// every request goes to loopback.
+import { randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../demo/free-port.ts'
+import { SOCKET_LIMITS } from '../../scripts/slides-gateway.ts'
+import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
+import { json } from '../support/http.ts'
+
+let dev: DevProcess
+let dataDir: string
+
+beforeAll(async () => {
+  // Inside the project, as `npm run dev`'s own ./data is.
+  dataDir = join('data', `gateway-test-${process.pid}`)
+  dev = await startDev({ DRAW64_PORT: String(await freePort()), OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()), DRAW64_DATA_DIR: dataDir }, ['--lan'])
+}, 120_000)
+afterAll(async () => {
+  await dev?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const phone = (n: number) => ({ 'x-forwarded-for': `198.51.100.${n}` })
+const slides = (path: string, init: RequestInit = {}) => fetch(`${dev.slidesUrl}${path}`, init)
+const NAV = '/@server-reactive/nav'
+
+/** Vite's WebSocket, as the page opens it (the token is in Vite's client), as someone. */
+async function hmrSocket(headers: Record<string, string>): Promise<{ socket: WebSocket; messages: any[] }> {
+  const token = /const wsToken = "([^"]+)"/.exec(await (await slides('/@vite/client')).text())![1]
+  const socket = new WebSocket(`${dev.slidesUrl.replace('http', 'ws')}/?token=${token}`, { protocols: ['vite-hmr'], headers } as any)
+  const messages: any[] = []
+  socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data))))
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve)
+    socket.addEventListener('error', reject)
+  })
+  return { socket, messages }
+}
+
+describe('the slides through the LAN gateway', () => {
+  it('serves the deck to the room', async () => {
+    const page = await slides('/', { headers: phone(1) })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="app"')
+    expect((await slides('/@vite/client', { headers: phone(1) })).status).toBe(200)
+    expect((await slides('/__slidev/slides/1.json', { headers: phone(1) })).status).toBe(200)
+    expect((await slides('/__uno.css', { headers: phone(1) })).status).toBe(200)
+    // And Draw64 through the slides' proxy knows the phone as an attendee, not as this machine.
+    const control = await slides('/draw64/api/demo/faults', { headers: phone(1) })
+    expect(control.status).toBe(403)
+  })
+
+  it("refuses the room every write of Slidev's dev server: a slide's text, the shared navigation, MCP, the editor", async () => {
+    const attempts: [string, RequestInit][] = [
+      ['/__slidev/slides/1.json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+      [NAV, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { page: 3, clicks: 0 } }) }],
+      ['/__mcp', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+      ['/__mcp', {}],
+      ['/__open-in-editor?file=README.md', {}],
+      ['//__OPEN-IN-EDITOR?file=README.md', {}],
+      ['/%5F%5Fopen-in-editor?file=README.md', {}],
+      ['/__open-in-editor.x?file=README.md', {}],
+    ]
+    for (const [path, init] of attempts) {
+      const answer = await slides(path, { ...init, headers: { ...phone(2), ...(init.headers as Record<string, string>) } })
+      expect(answer.status, path).toBe(403)
+      expect((await json(answer)).error).toMatch(/speaker's only/)
+    }
+  })
+
+  it("serves nobody Draw64's data folder, which sits inside the project Vite serves", async () => {
+    expect((await slides('/draw64/api/images', { method: 'POST', headers: phone(3) })).status).toBe(201)
+    for (const file of ['draw64.sqlite', 'draw64.log', 'client-id.key']) {
+      for (const headers of [phone(3), {}]) {
+        expect((await slides(`/${dataDir}/${file}`, { headers })).status, file).toBe(403)
+        expect((await slides(`/@fs${resolve(dataDir)}/${file}`, { headers })).status, file).toBe(403)
+      }
+    }
+  })
+
+  it("lets the room follow the speaker's slides on the WebSocket", async () => {
+    const room = await hmrSocket(phone(4))
+    try {
+      const moved = await slides(NAV, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { page: 2, clicks: 0, lastUpdate: { id: 'test', type: 'presenter', time: Date.now() } } }) })
+      expect(moved.status).toBe(200)
+      await expect.poll(() => room.messages.some((message) => message.event === 'vue-server-ref' && message.data.key === 'nav' && message.data.data.page === 2), { timeout: 5000 }).toBe(true)
+    } finally {
+      room.socket.close()
+    }
+  })
+
+  it('drops what the room sends on the WebSocket: a ping reaches Slidev from the speaker only', async () => {
+    const token = /const wsToken = "([^"]+)"/.exec(await (await slides('/@vite/client')).text())![1]
+    const pongs = await Promise.all([{}, phone(7)].map((headers) => pongAfterPing(new URL(dev.slidesUrl), token, headers)))
+    expect(pongs).toEqual([true, false])
+  })
+
+  it('holds each attendee to a few WebSockets', async () => {
+    const open: WebSocket[] = []
+    try {
+      for (let n = 0; n < SOCKET_LIMITS.perAttendee; n++) open.push((await hmrSocket(phone(5))).socket)
+      await expect(hmrSocket(phone(5))).rejects.toBeTruthy()
+      open.push((await hmrSocket(phone(6))).socket)
+    } finally {
+      for (const socket of open) socket.close()
+    }
+  })
+})
+
+/**
+ * A WebSocket opened by hand, to send what a browser cannot: a ping frame, which the server
+ * answers with a pong if it ever receives it. Resolves whether a pong came back within a second.
+ */
+function pongAfterPing(url: URL, token: string, headers: Record<string, string>): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname)
+    let received = Buffer.alloc(0)
+    let upgraded = false
+    socket.on('error', reject)
+    socket.on('connect', () => {
+      const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+      socket.write(
+        `GET /?token=${token} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: vite-hmr\r\n${extra}\r\n`,
+      )
+    })
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk])
+      if (!upgraded) {
+        const end = received.indexOf('\r\n\r\n')
+        if (end < 0) return
+        if (!received.subarray(0, end).toString().startsWith('HTTP/1.1 101')) return reject(new Error(received.toString()))
+        upgraded = true
+        received = received.subarray(end + 4)
+        // FIN + ping, masked (as every client frame must be), payload "ping".
+        const mask = randomBytes(4)
+        const payload = Buffer.from('ping').map((byte, i) => byte ^ mask[i % 4])
+        socket.write(Buffer.concat([Buffer.from([0x89, 0x80 | payload.length]), mask, payload]))
+        setTimeout(() => {
+          socket.destroy()
+          resolve(false)
+        }, 1000)
+      }
+      if (upgraded && hasPong(received)) {
+        socket.destroy()
+        resolve(true)
+      }
+    })
+  })
+}
+
+/** Walks the server's (unmasked, short) frames for a pong. */
+function hasPong(frames: Buffer): boolean {
+  let at = 0
+  while (at + 2 <= frames.length) {
+    const opcode = frames[at]! & 0x0f
+    let length = frames[at + 1]! & 0x7f
+    let header = 2
+    if (length === 126) {
+      if (at + 4 > frames.length) return false
+      length = frames.readUInt16BE(at + 2)
+      header = 4
+    }
+    if (opcode === 0x0a) return true
+    at += header + length
+  }
+  return false
+}

@@ -21,8 +21,40 @@ const ACTING_ON_GET = /^\/(__open-in-editor|__mcp)([/.]|$)/i
 // Headers that describe one hop, not the message: each side of the gateway has its own.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer']
 
-/** WebSockets through the gateway: a deck holds one; a phone, a few tabs. */
-export const SOCKET_LIMITS = { perAttendee: 4, attendees: 500 }
+/**
+ * What the room may hold open through the gateway at once. WebSockets: a deck holds one; a
+ * phone, a few tabs. Requests in flight: a browser loads a page on six connections at most.
+ */
+export const GATEWAY_LIMITS = {
+  sockets: { perAttendee: 4, attendees: 500 },
+  requests: { perAttendee: 32, attendees: 2000 },
+}
+
+type Hold = { release: () => void } | { status: 429 | 503; error: string }
+
+/** Counts what each attendee holds open at once, and the room in all; past a limit, why not. */
+function holdCounter(limits: { perAttendee: number; attendees: number }, what: string): (client: string) => Hold {
+  const heldBy = new Map<string, number>()
+  let held = 0
+  return (client) => {
+    const mine = heldBy.get(client) ?? 0
+    if (mine >= limits.perAttendee) return { status: 429, error: `client ${client} already holds ${mine} ${what} to the slides` }
+    if (held >= limits.attendees) return { status: 503, error: `the room holds as many ${what} to the slides as it may` }
+    heldBy.set(client, mine + 1)
+    held += 1
+    let released = false
+    return {
+      release: () => {
+        if (released) return
+        released = true
+        held -= 1
+        const left = (heldBy.get(client) ?? 1) - 1
+        if (left > 0) heldBy.set(client, left)
+        else heldBy.delete(client)
+      },
+    }
+  }
+}
 
 export interface SlidesGateway {
   close(): Promise<void>
@@ -66,14 +98,23 @@ function refuseUpgrade(socket: Duplex, status: number, error: string): void {
 
 /** Listens on host:port and forwards to Slidev at target (loopback). */
 export function startSlidesGateway(host: string, port: number, target: { host: string; port: number }): Promise<SlidesGateway> {
-  const socketsOf = new Map<string, number>()
-  let attendeeSockets = 0
+  const holdSocket = holdCounter(GATEWAY_LIMITS.sockets, 'WebSockets')
+  const holdRequest = holdCounter(GATEWAY_LIMITS.requests, 'requests in flight')
 
   const server = http.createServer((request, response) => {
     const refused = refusal(request)
     if (refused) {
       request.resume()
       return refuseHttp(response, 403, refused)
+    }
+    const client = clientIdentity(request)
+    if (client.kind === 'attendee') {
+      const hold = holdRequest(client.id)
+      if (!('release' in hold)) {
+        request.resume()
+        return refuseHttp(response, hold.status, hold.error)
+      }
+      response.once('close', hold.release)
     }
     const upstream = http.request({ ...target, method: request.method, path: request.url, headers: forwardedHeaders(request) }, (answer) => {
       const headers = { ...answer.headers }
@@ -93,17 +134,9 @@ export function startSlidesGateway(host: string, port: number, target: { host: s
     const client = clientIdentity(request)
     const fromRoom = client.kind === 'attendee'
     if (fromRoom) {
-      const held = socketsOf.get(client.id) ?? 0
-      if (held >= SOCKET_LIMITS.perAttendee) return refuseUpgrade(socket, 429, `client ${client.id} already holds ${held} connections to the slides`)
-      if (attendeeSockets >= SOCKET_LIMITS.attendees) return refuseUpgrade(socket, 503, 'the room holds as many connections to the slides as it may')
-      socketsOf.set(client.id, held + 1)
-      attendeeSockets += 1
-      socket.once('close', () => {
-        attendeeSockets -= 1
-        const left = (socketsOf.get(client.id) ?? 1) - 1
-        if (left > 0) socketsOf.set(client.id, left)
-        else socketsOf.delete(client.id)
-      })
+      const hold = holdSocket(client.id)
+      if (!('release' in hold)) return refuseUpgrade(socket, hold.status, hold.error)
+      socket.once('close', hold.release)
     }
     const upstream = net.connect(target.port, target.host, () => {
       const headers = Object.entries({ ...request.headers, 'x-forwarded-for': forwardedFor(request) })

@@ -7,7 +7,7 @@ import { connect } from 'node:net'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../demo/free-port.ts'
-import { SOCKET_LIMITS } from '../../scripts/slides-gateway.ts'
+import { GATEWAY_LIMITS } from '../../scripts/slides-gateway.ts'
 import { startDev, type DevProcess } from '../../scripts/dev-process.ts'
 import { json } from '../support/http.ts'
 
@@ -99,10 +99,29 @@ describe('the slides through the LAN gateway', () => {
     expect(pongs).toEqual([true, false])
   })
 
+  it('holds each attendee to so many requests in flight: a phone that never finishes its uploads gets 429 past them', async () => {
+    const url = new URL(dev.slidesUrl)
+    const hanging = Array.from({ length: GATEWAY_LIMITS.requests.perAttendee }, () => {
+      const socket = connect(Number(url.port), url.hostname)
+      // Through the slides' proxy to Draw64, which waits for the rest of a body that never comes.
+      socket.write(`PUT /draw64/api/images/x HTTP/1.1\r\nHost: ${url.host}\r\nx-forwarded-for: 198.51.100.8\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`)
+      return socket
+    })
+    try {
+      await expect.poll(async () => (await slides('/', { headers: phone(8) })).status, { timeout: 5000 }).toBe(429)
+      const refused = await slides('/', { headers: phone(8) })
+      expect((await json(refused)).error).toContain(`already holds ${GATEWAY_LIMITS.requests.perAttendee} requests in flight`)
+      expect((await slides('/', { headers: phone(9) })).status).toBe(200)
+    } finally {
+      for (const socket of hanging) socket.destroy()
+    }
+    await expect.poll(async () => (await slides('/', { headers: phone(8) })).status, { timeout: 5000 }).toBe(200)
+  })
+
   it('holds each attendee to a few WebSockets', async () => {
     const open: WebSocket[] = []
     try {
-      for (let n = 0; n < SOCKET_LIMITS.perAttendee; n++) open.push((await hmrSocket(phone(5))).socket)
+      for (let n = 0; n < GATEWAY_LIMITS.sockets.perAttendee; n++) open.push((await hmrSocket(phone(5))).socket)
       await expect(hmrSocket(phone(5))).rejects.toBeTruthy()
       open.push((await hmrSocket(phone(6))).socket)
     } finally {

@@ -17,7 +17,16 @@ let dataDir: string
 beforeAll(async () => {
   // Inside the project, as `npm run dev`'s own ./data is.
   dataDir = join('data', `gateway-test-${process.pid}`)
-  dev = await startDev({ DRAW64_PORT: String(await freePort()), OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()), DRAW64_DATA_DIR: dataDir }, ['--lan'])
+  dev = await startDev(
+    {
+      DRAW64_PORT: String(await freePort()),
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      DRAW64_DATA_DIR: dataDir,
+      // Past the gateway's own limit on requests in flight, so that it is the one that refuses.
+      DRAW64_RATE_LIMIT_BURST: String(2 * GATEWAY_LIMITS.requests.perAttendee),
+    },
+    ['--lan'],
+  )
 }, 120_000)
 afterAll(async () => {
   await dev?.stop()

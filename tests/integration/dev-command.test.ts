@@ -5,15 +5,19 @@ import { describe, expect, it } from 'vitest'
 import { startDev } from '../../scripts/dev-process.ts'
 import { freePort } from '../../demo/free-port.ts'
 
+async function startDevOnFreePorts() {
+  const draw64Port = await freePort()
+  const dev = await startDev({
+    DRAW64_PORT: String(draw64Port),
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+    DRAW64_DATA_DIR: mkdtempSync(join(tmpdir(), 'draw64-dev-')),
+  })
+  return { dev, draw64Port }
+}
+
 describe('npm run dev', () => {
   it('starts Draw64 and the slides, proxies the demo same-origin, and stops both on one Ctrl-C', async () => {
-    const draw64Port = await freePort()
-    const metricsPort = await freePort()
-    const dev = await startDev({
-      DRAW64_PORT: String(draw64Port),
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-      DRAW64_DATA_DIR: mkdtempSync(join(tmpdir(), 'draw64-dev-')),
-    })
+    const { dev, draw64Port } = await startDevOnFreePorts()
     try {
       expect((await fetch(`http://127.0.0.1:${draw64Port}/healthz`)).ok).toBe(true)
       expect(await (await fetch(`${dev.slidesUrl}/draw64/healthz`)).json()).toEqual({ status: 'ok' })
@@ -27,13 +31,7 @@ describe('npm run dev', () => {
   }, 120_000)
 
   it('leaves nothing running when the dev command itself is killed with SIGKILL: Draw64, its replica and Slidev go too', async () => {
-    const draw64Port = await freePort()
-    const metricsPort = await freePort()
-    const dev = await startDev({
-      DRAW64_PORT: String(draw64Port),
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-      DRAW64_DATA_DIR: mkdtempSync(join(tmpdir(), 'draw64-dev-')),
-    })
+    const { dev, draw64Port } = await startDevOnFreePorts()
     const replica = (await (await fetch(`http://127.0.0.1:${draw64Port}/api/demo/replicas`)).json()).replicas[0]
     await dev.kill()
     const gone = (url: string) => fetch(url).then(() => false, () => true)

@@ -155,11 +155,6 @@ function pushByTrace(buffer: JsonBuffer<ServerShare> | JsonBuffer<SpanShare>, it
   if (share !== 'hidden') buffer.push(share, new Entry(item))
 }
 
-/** Spans of the other server processes (HA replicas), received as JSON over OTLP. */
-export function addSpans(spans: TelemetrySpanJson[]): void {
-  for (const json of spans) pushByTrace(spanBuffer, json)
-}
-
 /** Spans of browsers (real user monitoring), in the share of the speaker's or the attendees'. */
 export function addBrowserSpans(spans: TelemetrySpanJson[], from: 'speaker' | 'attendee'): void {
   for (const json of spans) spanBuffer.push(from === 'speaker' ? 'speakerBrowser' : 'attendeeBrowser', new Entry(json))
@@ -170,7 +165,10 @@ export function addLogs(logs: TelemetryLogJson[]): void {
   for (const json of logs) pushByTrace(logBuffer, json)
 }
 
-/** A span of this process into the buffer: what the tail sampler delivers once it keeps a trace. */
+/**
+ * A server span into the buffer, this process's or a replica's (received over OTLP): what the
+ * tail sampler delivers once it keeps a trace.
+ */
 export function pushServerSpan(span: TelemetrySpanJson): void {
   pushByTrace(spanBuffer, span)
 }

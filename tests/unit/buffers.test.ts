@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { addLogs, addSpans, logsAfter, spansAfter, spansEndedAfter } from '../../demo/telemetry/buffers.ts'
+import { addLogs, logsAfter, pushServerSpan, spansAfter, spansEndedAfter } from '../../demo/telemetry/buffers.ts'
 import type { TelemetryLogJson, TelemetrySpanJson } from '../../demo/telemetry/serialize.ts'
+import { SERVER_OWNER, SHOWN_PER_ATTENDEE, noteTraceOwner } from '../../demo/telemetry/trace-owners.ts'
 
 function span(n: number): TelemetrySpanJson {
   return {
@@ -26,11 +27,11 @@ describe('span and log buffers', () => {
     const first = JSON.parse(spansAfter(null, 1000))
     expect(first.spans).toEqual([])
 
-    addSpans([span(1), span(2)]) // polled at once: serialized by the poll
+    for (const each of [span(1), span(2)]) pushServerSpan(each) // polled at once: serialized by the poll
     const page = JSON.parse(spansAfter(first.cursor, 1000))
     expect(page.spans).toEqual([span(1), span(2)])
 
-    addSpans([span(3)]) // a slide is watching: serialized in the background, before the poll
+    pushServerSpan(span(3)) // a slide is watching: serialized in the background, before the poll
     await tick()
     const next = JSON.parse(spansAfter(page.cursor, 1000))
     expect(next.spans).toEqual([span(3)])
@@ -53,7 +54,7 @@ describe('span and log buffers', () => {
       const held = spansEndedAfter(cursor, 2000).then(() => (answered = true))
       await vi.advanceTimersByTimeAsync(500)
       expect(answered).toBe(false)
-      addSpans([span(4)])
+      pushServerSpan(span(4))
       await vi.advanceTimersByTimeAsync(20)
       await held
       expect(answered).toBe(true)
@@ -96,5 +97,31 @@ describe('span and log buffers', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  it("keeps the speaker's spans apart: the attendees' requests evict only their own share, and past its quota an attendee's trace is not shown", () => {
+    const traceOf = (n: number) => n.toString(16).padStart(32, '0')
+    const speakers = traceOf(1)
+    noteTraceOwner(speakers, SERVER_OWNER, { kind: 'speaker', id: 'speaker' })
+    pushServerSpan({ ...span(5), traceId: speakers })
+    // 100 attendees, each within the traces the slides show them: 3 000 spans, more than their share.
+    for (let n = 0; n < 3000; n++) {
+      const traceId = traceOf(1000 + n)
+      const attendee = `a-${n % 100}`
+      noteTraceOwner(traceId, attendee, { kind: 'attendee', id: attendee })
+      pushServerSpan({ ...span(6), traceId })
+    }
+    // One attendee past its quota.
+    const looping = Array.from({ length: SHOWN_PER_ATTENDEE.burst + 10 }, (_, n) => traceOf(9000 + n))
+    for (const traceId of looping) {
+      noteTraceOwner(traceId, 'a-loop', { kind: 'attendee', id: 'a-loop' })
+      pushServerSpan({ ...span(7), traceId })
+    }
+    const shown = new Set(JSON.parse(spansAfter(null, 5000)).spans.map((each: TelemetrySpanJson) => each.traceId))
+    expect(shown.has(speakers)).toBe(true)
+    expect(shown.has(traceOf(1000))).toBe(false)
+    expect(shown.has(traceOf(3999))).toBe(true)
+    expect(shown.has(looping[0])).toBe(true)
+    expect(shown.has(looping.at(-1))).toBe(false)
   })
 })

@@ -33,8 +33,12 @@ export default defineConfig({
   ],
   server: {
     // Draw64's data folder sits in the project (./data by default), where Vite would serve any
-    // file to any client: its log, its SQLite file. Added to Vite's own list (.env, keys, .git).
-    fs: { deny: [`${resolve(demo.dataDir)}/**`] },
+    // file to any client: its log, its SQLite file. A list given here replaces Vite's own, which
+    // is therefore repeated first (Vite 8's defaults: environment files, keys, .git).
+    fs: { deny: ['.env', '.env.*', '*.{crt,pem,key,p12,pfx,cer,der}', '.npmrc', '.yarnrc.yml', '**/.git/**', `${resolve(demo.dataDir)}/**`] },
+    // On the LAN, the room's requests can make Vite fail a transform, and Vite shows every
+    // failure to every page: not as an overlay on the projector during the talk.
+    hmr: { overlay: !demo.lan },
     // Compiled as soon as the server listens, not when the browser asks: Slidev's play view, which
     // it only asks for once Slidev's entry has run, and the deck's components. Their classes then
     // reach UnoCSS before it first serves its stylesheet, which it otherwise regenerates and

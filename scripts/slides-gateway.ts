@@ -7,17 +7,36 @@
 // WebSocket, which is all following the deck takes, and reach Draw64 through the slides' proxy
 // as they would on its own port: Draw64 budgets and checks every request itself. Hand-made on
 // node:http: no proxy library passes a WebSocket in one direction only.
+import { readdirSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
+import { posix } from 'node:path'
 import type { Duplex } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import { clientIdentity, forwardedFor } from '../demo/http/client-address.ts'
+import { createRateLimiter } from '../demo/http/rate-limit.ts'
 import { DRAW64_PROXY_PATH, METRICS_PROXY_PATH } from '../lib/demo-endpoints.ts'
 
 const READS = new Set(['GET', 'HEAD'])
-// The endpoints of Vite and Slidev that act on a GET: open a file in the speaker's editor, and
-// Slidev's MCP server (its tools move the slides). Matched as connect matches its routes, by a
-// case-insensitive prefix.
-const ACTING_ON_GET = /^\/(__open-in-editor|__mcp)([/.]|$)/i
+// The endpoints of Vite, Slidev and UnoCSS that act on a GET: open a file in the speaker's
+// editor, Slidev's MCP server (its tools move the slides), UnoCSS's devtools (adds classes to
+// everyone's stylesheet, from a body it reads whole). Matched as connect matches its routes, by
+// a case-insensitive prefix.
+const ACTING_ON_GET = /^\/(__open-in-editor|__mcp|@unocss-devtools-update)([/.]|$)/i
+// A deck's module URLs are short; a long one only grows Vite's module graph.
+const MAX_URL_LENGTH = 2048
+const PROJECT = fileURLToPath(new URL('..', import.meta.url))
+const PROJECT_ENTRIES = new Set(readdirSync(PROJECT))
+// What the deck loads from the project, measured (every request of the play, presenter, print
+// and overview views). The rest is not the room's: Vite would transform it on request, and a
+// module it had not seen (the server's code) makes it bundle dependencies again and reload
+// every page, the projector's too.
+const DECK_ENTRIES = new Set(['node_modules', 'pages', 'components', 'composables', 'lib', 'public', 'global-bottom.vue', 'slides.md'])
+const DECK_DEMO = new Set(['domain', 'web', 'control'])
+const HANDSHAKE_TIMEOUT_MS = 5000
+/** Requests per attendee: a deck's first load is some 500 of them, in a few seconds. */
+const ATTENDEE_RATE = { perSecond: 50, burst: 1000 }
+
 // Headers that describe one hop, not the message: each side of the gateway has its own.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer']
 
@@ -60,19 +79,38 @@ export interface SlidesGateway {
   close(): Promise<void>
 }
 
-/** Why an attendee may not send this request, or undefined: the speaker's machine may send anything. */
+/** The project path a URL path names (Vite serves /@fs/<absolute> too), or undefined outside the project. */
+function projectPath(path: string): string | undefined {
+  const absolute = path.startsWith('/@fs/') ? path.slice('/@fs'.length) : path.startsWith('/@id//') ? path.slice('/@id/'.length) : undefined
+  if (absolute === undefined) return path.slice(1)
+  return absolute.startsWith(PROJECT) ? absolute.slice(PROJECT.length) : undefined
+}
+
+function isDeckPath(path: string): boolean {
+  const [first = '', second = ''] = (projectPath(path) ?? '').split('/')
+  if (first === 'demo') return DECK_DEMO.has(second)
+  // A name that is no file of the project is one of Slidev's routes or virtual modules.
+  return DECK_ENTRIES.has(first) || !PROJECT_ENTRIES.has(first)
+}
+
+/** Why an attendee may not send this request, or undefined. */
 function refusal(request: http.IncomingMessage): string | undefined {
-  if (clientIdentity(request).kind === 'speaker') return undefined
+  const target = request.url ?? ''
+  // Origin form only: connect routes an absolute URL (http://host/__open-in-editor) by its path.
+  if (!target.startsWith('/')) return 'the request target must be a path'
   // As Vite's proxy matches them: on the URL as sent, before any of Slidev's handlers.
-  let path = (request.url ?? '/').split('?', 1)[0]
-  if (path.startsWith(`${DRAW64_PROXY_PATH}/`) || path.startsWith(METRICS_PROXY_PATH)) return undefined
+  const rawPath = target.split('?', 1)[0]
+  if (rawPath.startsWith(`${DRAW64_PROXY_PATH}/`) || rawPath.startsWith(METRICS_PROXY_PATH)) return undefined
   if (!READS.has(request.method ?? '')) return `${request.method} is the speaker's only: the room reads the slides`
+  if (request.headers['transfer-encoding'] || Number(request.headers['content-length'] ?? 0) > 0) return 'a read carries no body'
+  if (target.length > MAX_URL_LENGTH) return `the URL is longer than ${MAX_URL_LENGTH} characters`
+  let path: string
   try {
-    path = decodeURIComponent(path)
+    path = posix.normalize(decodeURIComponent(rawPath))
   } catch {
     return 'the URL is not correctly percent-encoded'
   }
-  if (ACTING_ON_GET.test(path.replace(/\/{2,}/g, '/'))) return `${path} is the speaker's only`
+  if (ACTING_ON_GET.test(path) || !isDeckPath(path)) return `${path} is the speaker's only`
   return undefined
 }
 
@@ -100,16 +138,21 @@ function refuseUpgrade(socket: Duplex, status: number, error: string): void {
 export function startSlidesGateway(host: string, port: number, target: { host: string; port: number }): Promise<SlidesGateway> {
   const holdSocket = holdCounter(GATEWAY_LIMITS.sockets, 'WebSockets')
   const holdRequest = holdCounter(GATEWAY_LIMITS.requests, 'requests in flight')
+  const rate = createRateLimiter(ATTENDEE_RATE)
+
+  /** Why not, for an attendee's request: its rate, then what it asks. */
+  function check(client: string, request: http.IncomingMessage): { status: number; error: string } | undefined {
+    const decision = rate.take(client)
+    if (!decision.allowed) return { status: 429, error: `too many requests from client ${client}: at most ${ATTENDEE_RATE.perSecond} a second (bursts of ${ATTENDEE_RATE.burst}); retry in ${decision.retryAfterSeconds} s` }
+    const refused = refusal(request)
+    return refused ? { status: 403, error: refused } : undefined
+  }
 
   const server = http.createServer((request, response) => {
-    const refused = refusal(request)
-    if (refused) {
-      request.resume()
-      return refuseHttp(response, 403, refused)
-    }
     const client = clientIdentity(request)
     if (client.kind === 'attendee') {
-      const hold = holdRequest(client.id)
+      const refused = check(client.id, request)
+      const hold = refused ?? holdRequest(client.id)
       if (!('release' in hold)) {
         request.resume()
         return refuseHttp(response, hold.status, hold.error)
@@ -129,20 +172,26 @@ export function startSlidesGateway(host: string, port: number, target: { host: s
 
   server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
-    const refused = refusal(request)
-    if (refused) return refuseUpgrade(socket, 403, refused)
     const client = clientIdentity(request)
     const fromRoom = client.kind === 'attendee'
     if (fromRoom) {
-      const hold = holdSocket(client.id)
+      // Vite's own WebSocket only, at /: Vite leaves any other upgrade open, unanswered.
+      const notVite = !/^\/(\?|$)/.test(request.url ?? '') || !/\bvite-hmr\b/.test(String(request.headers['sec-websocket-protocol'] ?? ''))
+      const refused = notVite ? { status: 403, error: "only the slides' own WebSocket" } : check(client.id, request)
+      const hold = refused ?? holdSocket(client.id)
       if (!('release' in hold)) return refuseUpgrade(socket, hold.status, hold.error)
       socket.once('close', hold.release)
+      // The attendee's side half-closed (a reload, a tab closed): nothing more will come from it.
+      socket.once('end', () => socket.destroy())
     }
     const upstream = net.connect(target.port, target.host, () => {
       const headers = Object.entries({ ...request.headers, 'x-forwarded-for': forwardedFor(request) })
         .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}\r\n`)
         .join('')
       upstream.write(`${request.method} ${request.url} HTTP/1.1\r\n${headers}\r\n`)
+      // An upgrade Slidev does not answer at once is not one it serves.
+      const unanswered = setTimeout(() => socket.destroy(), HANDSHAKE_TIMEOUT_MS)
+      upstream.once('data', () => clearTimeout(unanswered))
       upstream.pipe(socket)
       if (fromRoom) {
         // What an attendee's deck sends on its WebSocket goes nowhere; what Slidev sends

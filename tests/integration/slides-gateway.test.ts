@@ -2,7 +2,7 @@
 // gateway, and changes nothing. Attendees are played as a loopback peer with X-Forwarded-For;
 // every request goes to loopback.
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import { join, resolve } from 'node:path'
@@ -37,6 +37,7 @@ afterAll(async () => {
 const phone = (n: number) => ({ 'x-forwarded-for': `198.51.100.${n}` })
 const slides = (path: string, init: RequestInit = {}) => fetch(`${dev.slidesUrl}${path}`, init)
 const NAV = '/@server-reactive/nav'
+const ENV_FILE = `.env.gateway-test-${process.pid}`
 
 /** Vite's WebSocket, as the page opens it (the token is in Vite's client), as someone. */
 async function hmrSocket(headers: Record<string, string>): Promise<{ socket: WebSocket; messages: any[] }> {
@@ -56,7 +57,10 @@ describe('the slides through the LAN gateway', () => {
     const page = await slides('/', { headers: phone(1) })
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('<div id="app"')
-    expect((await slides('/@vite/client', { headers: phone(1) })).status).toBe(200)
+    const client = await slides('/@vite/client', { headers: phone(1) })
+    expect(client.status).toBe(200)
+    // A failure the room's requests cause shows on no page as Vite's overlay: not on the projector.
+    expect(await client.text()).toMatch(/const enableOverlay = false/)
     expect((await slides('/__slidev/slides/1.json', { headers: phone(1) })).status).toBe(200)
     expect((await slides('/__uno.css', { headers: phone(1) })).status).toBe(200)
     // And Draw64 through the slides' proxy knows the phone as an attendee, not as this machine.
@@ -80,6 +84,46 @@ describe('the slides through the LAN gateway', () => {
       expect(answer.status, path).toBe(403)
       expect((await json(answer)).error).toMatch(/speaker's only/)
     }
+  })
+
+  it('refuses what connect or UnoCSS would act on however it is written: absolute targets, bodies on reads, the devtools endpoint', async () => {
+    const host = new URL(dev.slidesUrl).host
+    const attempts = [
+      `GET http://${host}/__open-in-editor?file=package.json HTTP/1.1\r\nHost: ${host}\r\n`,
+      `GET /@unocss-devtools-update HTTP/1.1\r\nHost: ${host}\r\n`,
+      `GET /__uno.css HTTP/1.1\r\nHost: ${host}\r\ncontent-length: 2\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${host}\r\ntransfer-encoding: chunked\r\n`,
+    ]
+    for (const head of attempts) expect(await statusOf(`${head}x-forwarded-for: 198.51.100.2\r\n\r\n`), head).toBe(403)
+    const tooLong = await slides(`/lib/demo-endpoints.ts?${'x'.repeat(4096)}`, { headers: phone(2) })
+    expect(tooLong.status).toBe(403)
+  })
+
+  it('serves the room only what the deck loads from the project: not the server, the scripts, the tests or .git', async () => {
+    for (const path of ['/demo/domain/board.js', '/components/LiveTraces.vue', '/lib/demo-endpoints.ts']) {
+      expect((await slides(path, { headers: phone(10) })).status, path).toBe(200)
+    }
+    const project = resolve('.')
+    for (const path of ['/demo/logger.ts', '/scripts/stack.ts', '/tests/support/http.ts', '/components/../demo/logger.ts', `/@fs${project}/demo/logger.ts`, '/package.json', '/.git/config']) {
+      expect((await slides(path, { headers: phone(10) })).status, path).toBe(403)
+    }
+    // And nobody, the speaker included, gets what Vite keeps back by default: .git, keys, .env.
+    writeFileSync(ENV_FILE, 'SECRET=1\n')
+    try {
+      for (const path of ['/.git/config', `/${ENV_FILE}`]) expect((await slides(path)).status, path).toBe(403)
+    } finally {
+      rmSync(ENV_FILE)
+    }
+  })
+
+  it('answers 429 past an attendee’s rate of requests', async () => {
+    let refused: Response | undefined
+    for (let n = 0; n < 1200 && !refused; n += 20) {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => slides('/favicon.svg', { method: 'HEAD', headers: phone(11) })))
+      refused = answers.find((answer) => answer.status === 429)
+    }
+    expect(refused?.headers.get('content-type')).toMatch(/json/)
+    expect((await slides('/favicon.svg', { method: 'HEAD', headers: phone(12) })).status).toBe(200)
   })
 
   it("serves nobody Draw64's data folder, which sits inside the project Vite serves", async () => {
@@ -131,7 +175,7 @@ describe('the slides through the LAN gateway', () => {
     await expect.poll(async () => (await slides('/', { headers: phone(8) })).status, { timeout: 5000 }).toBe(200)
   })
 
-  it('holds each attendee to a few WebSockets', async () => {
+  it('holds each attendee to a few WebSockets, each freed when the attendee leaves, and to Vite’s own', async () => {
     const open: WebSocket[] = []
     try {
       for (let n = 0; n < GATEWAY_LIMITS.sockets.perAttendee; n++) open.push((await hmrSocket(phone(5))).socket)
@@ -140,6 +184,14 @@ describe('the slides through the LAN gateway', () => {
     } finally {
       for (const socket of open) socket.close()
     }
+    // A phone reloading: its side closes, and its place is free again at once.
+    const host = new URL(dev.slidesUrl).host
+    const token = /const wsToken = "([^"]+)"/.exec(await (await slides('/@vite/client')).text())![1]
+    const upgrade = (protocol: string) =>
+      `GET /?token=${token} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+      `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${protocol}\r\nx-forwarded-for: 198.51.100.13\r\n\r\n`
+    for (let n = 0; n < 3 * GATEWAY_LIMITS.sockets.perAttendee; n++) expect(await statusOf(upgrade('vite-hmr'))).toBe(101)
+    expect(await statusOf(upgrade('something-else'))).toBe(403)
   })
 })
 
@@ -201,4 +253,17 @@ function hasPong(frames: Buffer): boolean {
     at += header + length
   }
   return false
+}
+
+/** Sends a raw request head, half-closes, and resolves with the status code of the answer. */
+function statusOf(head: string): Promise<number> {
+  const url = new URL(dev.slidesUrl)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(head))
+    socket.once('data', (chunk: Buffer) => {
+      resolve(Number(chunk.toString().split(' ')[1]))
+      socket.end()
+    })
+    socket.on('error', reject)
+  })
 }

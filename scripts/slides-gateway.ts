@@ -10,7 +10,7 @@
 import { readdirSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
-import { posix } from 'node:path'
+import { join, posix } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { clientIdentity, forwardedFor } from '../demo/http/client-address.ts'
@@ -18,21 +18,33 @@ import { createRateLimiter } from '../demo/http/rate-limit.ts'
 import { DRAW64_PROXY_PATH, METRICS_PROXY_PATH } from '../lib/demo-endpoints.ts'
 
 const READS = new Set(['GET', 'HEAD'])
-// The endpoints of Vite, Slidev and UnoCSS that act on a GET: open a file in the speaker's
-// editor, Slidev's MCP server (its tools move the slides), UnoCSS's devtools (adds classes to
-// everyone's stylesheet, from a body it reads whole). Matched as connect matches its routes, by
-// a case-insensitive prefix.
-const ACTING_ON_GET = /^\/(__open-in-editor|__mcp|@unocss-devtools-update)([/.]|$)/i
 // A deck's module URLs are short; a long one only grows Vite's module graph.
 const MAX_URL_LENGTH = 2048
 const PROJECT = fileURLToPath(new URL('..', import.meta.url))
 const PROJECT_ENTRIES = new Set(readdirSync(PROJECT))
-// What the deck loads from the project, measured (every request of the play, presenter, print
-// and overview views). The rest is not the room's: Vite would transform it on request, and a
-// module it had not seen (the server's code) makes it bundle dependencies again and reload
-// every page, the projector's too.
-const DECK_ENTRIES = new Set(['node_modules', 'pages', 'components', 'composables', 'lib', 'public', 'global-bottom.vue', 'slides.md'])
-const DECK_DEMO = new Set(['domain', 'web', 'control'])
+/**
+ * What a deck asks the slides' server for, measured: every request of the play, presenter,
+ * print and overview views (the audience browser test loads the print view as the room, and
+ * fails on any refusal). Nothing else is the room's. Vite compiles what it serves on request:
+ * the server's code or a package the deck does not use makes it bundle dependencies again and
+ * reload every page, the projector's too, and some of Slidev's own endpoints act on a GET
+ * (opening a file in the speaker's editor, MCP tools, UnoCSS's devtools, a type loader that
+ * walks any folder it is given).
+ */
+const DECK_PATHS = [
+  /^\/node_modules\/(\.vite|\.slidev|@slidev|@vue|vue|mermaid|@shikijs|markdown-it-github-alerts|@antfu|@unocss|vite|vite-plugin-vue-server-ref|klona|uplot)\//,
+  /^\/(pages|components|composables|lib)\/[^/]/,
+  /^\/global-bottom\.vue$/,
+  /^\/slides\.md__slidev_\d+\.(md|frontmatter)$/,
+  /^\/demo\/(domain|web)\/[\w-]+\.js$/,
+  /^\/demo\/control\/faults\.ts$/,
+  /^\/@(vite|slidev|server-reactive|server-ref)\//,
+  /^\/@id\/(__x00__|~icons\/)/,
+  /^\/__slidev\/slides\/\d+\.json$/,
+  /^\/__uno(_[a-z]+)?\.css$/,
+]
+// The public folder is served from the root.
+const PUBLIC_ENTRIES = new Set(readdirSync(join(PROJECT, 'public')))
 const HANDSHAKE_TIMEOUT_MS = 5000
 /** Requests per attendee: a deck's first load is some 500 of them, in a few seconds. */
 const ATTENDEE_RATE = { perSecond: 50, burst: 1000 }
@@ -79,18 +91,18 @@ export interface SlidesGateway {
   close(): Promise<void>
 }
 
-/** The project path a URL path names (Vite serves /@fs/<absolute> too), or undefined outside the project. */
-function projectPath(path: string): string | undefined {
-  const absolute = path.startsWith('/@fs/') ? path.slice('/@fs'.length) : path.startsWith('/@id//') ? path.slice('/@id/'.length) : undefined
-  if (absolute === undefined) return path.slice(1)
-  return absolute.startsWith(PROJECT) ? absolute.slice(PROJECT.length) : undefined
-}
-
+/** A path the deck asks for: one of DECK_PATHS, a public file, or one of Slidev's routes (`/3`, `/presenter/3`). */
 function isDeckPath(path: string): boolean {
-  const [first = '', second = ''] = (projectPath(path) ?? '').split('/')
-  if (first === 'demo') return DECK_DEMO.has(second)
-  // A name that is no file of the project is one of Slidev's routes or virtual modules.
-  return DECK_ENTRIES.has(first) || !PROJECT_ENTRIES.has(first)
+  // Vite serves a project file as /@fs/<absolute path> too.
+  if (path.startsWith('/@fs/')) return path.startsWith(`/@fs${PROJECT}`) && isDeckPath(path.slice(`/@fs${PROJECT}`.length - 1))
+  if (path.endsWith('.map')) return false
+  if (DECK_PATHS.some((pattern) => pattern.test(path))) return true
+  const [first = '', ...rest] = path.slice(1).split('/')
+  if (PUBLIC_ENTRIES.has(first)) return true
+  // A route: words of letters, digits and dashes (not Vite's `@` or `__` prefixes), naming no file
+  // of the project (Vite would resolve /scripts/dev to scripts/dev.ts).
+  const segment = /^([a-z0-9][\w-]*)?$/i
+  return segment.test(first) && !PROJECT_ENTRIES.has(first) && rest.every((each) => segment.test(each))
 }
 
 /** Why an attendee may not send this request, or undefined. */
@@ -110,7 +122,7 @@ function refusal(request: http.IncomingMessage): string | undefined {
   } catch {
     return 'the URL is not correctly percent-encoded'
   }
-  if (ACTING_ON_GET.test(path) || !isDeckPath(path)) return `${path} is the speaker's only`
+  if (!isDeckPath(path)) return `${path} is the speaker's only`
   return undefined
 }
 

@@ -197,6 +197,34 @@ describe.runIf(browserAvailable)('the audience', { timeout: 60_000 }, () => {
     }
   })
 
+  it('loads the whole deck through the gateway as the room: every slide, nothing refused', async () => {
+    // The gateway lets the room have only what a deck asks for (scripts/slides-gateway.ts, a
+    // measured list): the print view asks for every slide's modules at once.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.81' } })
+    const room = await context.newPage()
+    const refused: string[] = []
+    let answers = 0
+    room.on('response', (response) => {
+      // The live slides' polls of Draw64 never stop; the deck's own requests do.
+      if (new URL(response.url()).pathname.startsWith('/draw64')) return
+      answers += 1
+      if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`)
+    })
+    try {
+      await room.goto(`${dev.slidesUrl.replace('localhost', '127.0.0.2')}/print`)
+      // Until the requests stop: the print view mounts every slide, some of them late.
+      let seen = -1
+      while (seen !== answers) {
+        seen = answers
+        await new Promise((resolve) => setTimeout(resolve, 3000))
+      }
+      expect(await room.locator('.slidev-page').count()).toBeGreaterThan(40)
+      expect(refused).toEqual([])
+    } finally {
+      await context.close()
+    }
+  }, 120_000)
+
   it('raised no uncaught exception and no console error on the slides', () => {
     expect(watched.errors).toEqual([])
   })

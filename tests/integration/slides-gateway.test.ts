@@ -104,7 +104,16 @@ describe('the slides through the LAN gateway', () => {
       expect((await slides(path, { headers: phone(10) })).status, path).toBe(200)
     }
     const project = resolve('.')
-    for (const path of ['/demo/logger.ts', '/scripts/stack.ts', '/tests/support/http.ts', '/components/../demo/logger.ts', `/@fs${project}/demo/logger.ts`, '/package.json', '/.git/config']) {
+    const elsewhere = [
+      ...['/demo/logger.ts', '/demo/control/load-generator.ts', '/scripts/stack.ts', '/scripts/dev', '/tests/support/http.ts', '/package.json', '/.git/config'],
+      // Other spellings of the same, and Vite's own prefixes for modules.
+      ...['/components/../demo/logger.ts', `/@fs${project}/demo/logger.ts`, '/@id/./demo/logger.ts', '/@id/%2E/demo/logger.ts', `/@id/${project}/demo/logger.ts`],
+      // A package the deck does not use (Vite would bundle it, then reload every page), a source map.
+      ...['/@id/zod', '/node_modules/zod/package.json', '/node_modules/.vite/deps/vue.js.map'],
+      // Slidev's type loader walks any folder it is given, and serves what it finds.
+      '/@slidev-monaco-types/load?root=/tmp&name=x',
+    ]
+    for (const path of elsewhere) {
       expect((await slides(path, { headers: phone(10) })).status, path).toBe(403)
     }
     // And nobody, the speaker included, gets what Vite keeps back by default: .git, keys, .env.

@@ -3,9 +3,9 @@
 // shown on the projector at once), move everyone's slides (its shared navigation state), call
 // its MCP tools, open files in the speaker's editor, and send on its WebSocket. So Slidev
 // listens on loopback only, and this gateway serves the LAN in front of it. The speaker's
-// machine passes through untouched. An attendee may read (GET, HEAD) and receive on the
-// WebSocket, which is all following the deck takes, and reach Draw64 through the slides' proxy
-// as they would on its own port: Draw64 budgets and checks every request itself. Hand-made on
+// machine passes through untouched. An attendee may read what a deck asks for and receive on
+// the WebSocket, which is all following the deck takes, and reach Draw64 through the slides'
+// proxy as on its own port: Draw64 budgets and checks every request itself. Hand-made on
 // node:http: no proxy library passes a WebSocket in one direction only.
 import { readdirSync } from 'node:fs'
 import http from 'node:http'

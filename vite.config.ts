@@ -18,6 +18,22 @@ const PREBUNDLED = ['@vueuse/core', '@vueuse/shared', '@vueuse/math', '@vueuse/m
 export default defineConfig({
   plugins: [
     {
+      name: 'draw64:errors-stay-in-the-terminal-on-the-lan',
+      apply: 'serve',
+      // Vite sends every failed transform to every page. On the LAN, the room's requests can make
+      // one fail at will: some 2 KB to each phone and the projector for one small request. The
+      // terminal still shows each failure.
+      configureServer(server) {
+        if (!demo.lan) return
+        const hot = server.environments.client.hot
+        const send = hot.send.bind(hot) as (...args: unknown[]) => void
+        hot.send = ((...args: unknown[]) => {
+          if ((args[0] as { type?: string } | undefined)?.type === 'error') return
+          send(...args)
+        }) as typeof hot.send
+      },
+    },
+    {
       name: 'draw64:prebundle-slidev-deps',
       // After Slidev's own config hook, whose exclusions it edits.
       enforce: 'post',

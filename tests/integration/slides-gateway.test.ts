@@ -156,6 +156,20 @@ describe('the slides through the LAN gateway', () => {
     }
   })
 
+  it("sends no page the failures the room's requests cause: Vite's error messages stay in the terminal", async () => {
+    const speaker = await hmrSocket({})
+    try {
+      for (let n = 0; n < 5; n++) {
+        const failed = await slides(`/components/QrCode.vue?vue&type=style&index=9&lang.css&n=${n}`, { headers: phone(14) })
+        expect(failed.status).toBe(500)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      expect(speaker.messages.filter((message) => message.type === 'error')).toEqual([])
+    } finally {
+      speaker.socket.close()
+    }
+  })
+
   it('drops what the room sends on the WebSocket: a ping reaches Slidev from the speaker only', async () => {
     const token = /const wsToken = "([^"]+)"/.exec(await (await slides('/@vite/client')).text())![1]
     const pongs = await Promise.all([{}, phone(7)].map((headers) => pongAfterPing(new URL(dev.slidesUrl), token, headers)))

@@ -87,10 +87,6 @@ function holdCounter(limits: { perAttendee: number; attendees: number }, what: s
   }
 }
 
-export interface SlidesGateway {
-  close(): Promise<void>
-}
-
 /** A path the deck asks for: one of DECK_PATHS, a public file, or one of Slidev's routes (`/3`, `/presenter/3`). */
 function isDeckPath(path: string): boolean {
   // Vite serves a project file as /@fs/<absolute path> too.
@@ -146,8 +142,8 @@ function refuseUpgrade(socket: Duplex, status: number, error: string): void {
   )
 }
 
-/** Listens on host:port and forwards to Slidev at target (loopback). */
-export function startSlidesGateway(host: string, port: number, target: { host: string; port: number }): Promise<SlidesGateway> {
+/** Listens on host:port and forwards to Slidev at target (loopback); resolves once listening. */
+export function startSlidesGateway(host: string, port: number, target: { host: string; port: number }): Promise<void> {
   const holdSocket = holdCounter(GATEWAY_LIMITS.sockets, 'WebSockets')
   const holdRequest = holdCounter(GATEWAY_LIMITS.requests, 'requests in flight')
   const rate = createRateLimiter(ATTENDEE_RATE)
@@ -221,16 +217,9 @@ export function startSlidesGateway(host: string, port: number, target: { host: s
 
   server.headersTimeout = 10_000
   server.requestTimeout = 60_000
+  // It lives as long as the dev command: nothing closes it but the process leaving.
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () =>
-      resolve({
-        close: () =>
-          new Promise((closed) => {
-            server.close(() => closed())
-            server.closeAllConnections()
-          }),
-      }),
-    )
+    server.listen(port, host, () => resolve())
   })
 }

@@ -19,7 +19,7 @@ export const LOG_BUFFER_CAPACITY = 2000
  * of the slides (trace-owners.ts says whose a trace is).
  */
 export const ATTENDEE_SPAN_SHARE = 2500
-export const ATTENDEE_LOG_SHARE = 1000
+const ATTENDEE_LOG_SHARE = 1000
 /** Browser spans are guests: each kind of browser has its own share, which never evicts the server's. */
 export const BROWSER_SPAN_SHARE = 1000
 
